@@ -1,0 +1,49 @@
+# The two commands the README promises: `make run` and `make test`.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app tracker
+STAMP  := $(VENV)/.installed-$(shell cksum setup.cfg | cut -d' ' -f1)
+PO     := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
+MO     := $(PO:.po=.mo)
+
+.PHONY: run test test-sqlite test-postgres lint translations extract system-deps clean
+
+run: $(STAMP) $(MO)
+	$(FLASK) first-run
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(STAMP) $(MO)
+	@bash .ci/system-deps test
+	@$(MAKE) --no-print-directory lint test-sqlite test-postgres
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check tracker tests migrations
+
+test-sqlite: $(STAMP) $(MO)
+	$(PY) -m pytest
+
+# The same suite against a throwaway PostgreSQL server, when PostgreSQL is installed.
+test-postgres: $(STAMP) $(MO)
+	bash tests/with_postgres.sh $(PY) -m pytest -m "not e2e"
+
+system-deps:
+	@bash .ci/system-deps
+
+$(STAMP): setup.cfg
+	@$(MAKE) --no-print-directory system-deps
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+%.mo: %.po $(STAMP)
+	$(VENV)/bin/pybabel compile --use-fuzzy -i $< -o $@ 2>/dev/null || $(VENV)/bin/pybabel compile -i $< -o $@
+
+# Refresh the catalogue after changing strings: extract, then merge into every language.
+extract: $(STAMP)
+	$(VENV)/bin/pybabel extract -F tracker/translations/babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot --no-location --sort-output --omit-header .
+	$(VENV)/bin/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching --omit-header
+
+clean:
+	rm -rf $(VENV) build *.egg-info

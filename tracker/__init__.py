@@ -1,0 +1,29 @@
+"""The Emulation Award Tracker: a Flask application for Vietnam's emulation clusters."""
+from pathlib import Path
+
+from flask import Flask
+
+from tracker import config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: config, subsystems, blueprints, error handlers."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    config.load(app, test_config)
+
+    from tracker import auth, cli, db, i18n, views
+
+    db.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    cli.init_app(app)
+    views.init_app(app)
+    return app

@@ -1,0 +1,85 @@
+"""Command-line tasks: migrate, create accounts, load the demo, first start."""
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+from sqlmodel import Session, select
+
+from tracker import migrate
+from tracker.db import get_engine, writer
+from tracker.models import Cluster, Role, User
+from tracker.services import accounts, demo
+from tracker.services.errors import DomainError
+
+
+def _session() -> Session:
+    return Session(writer(get_engine()), expire_on_commit=False)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create or upgrade the database schema to the newest migration (safe to run again)."""
+    migrate.upgrade(get_engine())
+    click.echo("Database is up to date.")
+
+
+@click.command("create-user")
+@with_appcontext
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--name", "full_name", default="", help="Full name shown in the interface.")
+@click.option("--cluster", "clusters", multiple=True, help="Cluster name or id a secretary edits (repeatable).")
+def create_user(username: str, role: str, full_name: str, clusters: tuple[str, ...]) -> None:
+    """Create an account and print its one-time password."""
+    with _session() as session:
+        ids = []
+        for ref in clusters:
+            query = select(Cluster).where(Cluster.id == int(ref)) if ref.isdigit() else select(Cluster).where(Cluster.name == ref)
+            cluster = session.exec(query).first()
+            if cluster is None:
+                raise click.ClickException(f"No cluster {ref!r}.")
+            ids.append(cluster.id)
+        try:
+            user, password = accounts.create_user(session=session, username=username, role=role,
+                                                  full_name=full_name, cluster_ids=ids)
+        except DomainError as error:
+            raise click.ClickException(str(error.message)) from None
+        session.commit()
+    click.echo(f"Created {role} {user.username}. One-time password (change it at first login): {password}")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo() -> None:
+    """Load the demo clusters and boards (adds only what is missing)."""
+    with _session() as session:
+        demo.seed(session)
+        session.commit()
+    click.echo("Demo data loaded.")
+
+
+@click.command("first-run")
+@with_appcontext
+def first_run() -> None:
+    """On the first start: migrate, load the demo, and create the first administrator."""
+    migrate.upgrade(get_engine())
+    with _session() as session:
+        if session.exec(select(Cluster.id)).first() is None:
+            demo.seed(session)
+            click.echo("Demo data loaded (clusters, boards and memberships; assumed data is marked).")
+        if session.exec(select(User.id)).first() is None:
+            user, password = accounts.create_user(session=session, username="admin", role=Role.ADMIN,
+                                                  full_name="Quản trị viên")
+            click.echo("")
+            click.echo("  First administrator account created.")
+            click.echo(f"  Username: {user.username}")
+            click.echo(f"  One-time password: {password}")
+            click.echo("  You must change it at first login. It is not shown again.")
+            click.echo("")
+        session.commit()
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    for command in (init_db, create_user, seed_demo, first_run):
+        app.cli.add_command(command)

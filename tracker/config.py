@@ -1,0 +1,65 @@
+"""Configuration: defaults in code, then instance/config.py, then TRACKER_* environment variables."""
+import os
+import secrets
+import time
+from pathlib import Path
+
+from flask import Flask
+
+DEFAULTS = {
+    "DATABASE_URL": None,  # None: SQLite file in instance/
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "WTF_CSRF_ENABLED": True,
+    "WTF_I18N_ENABLED": False,  # WTForms has no Vietnamese catalogue; every message is our own
+    "BABEL_DEFAULT_LOCALE": "vi",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+    "LANGUAGES": ("vi", "en"),
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "SQLITE_BUSY_TIMEOUT_MS": 15000,
+}
+
+# Values read from the environment are strings; these keys are converted.
+_BOOLEAN = {"SESSION_COOKIE_SECURE", "WTF_CSRF_ENABLED"}
+_INTEGER = {"MAX_CONTENT_LENGTH", "SQLITE_BUSY_TIMEOUT_MS"}
+
+
+def load(app: Flask, test_config: dict | None) -> None:
+    """Fill app.config in order: defaults, instance/config.py, TRACKER_* variables (or a test mapping)."""
+    app.config.from_mapping(DEFAULTS)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        for name, value in os.environ.items():
+            if name.startswith("TRACKER_"):
+                key = name.removeprefix("TRACKER_")
+                if key in _BOOLEAN:
+                    value = value.lower() in {"1", "true", "yes", "on"}
+                elif key in _INTEGER:
+                    value = int(value)
+                app.config[key] = value
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'tracker.sqlite3'}"
+
+
+def _instance_secret(instance: Path) -> str:
+    """Read the secret key kept in instance/, creating it (owner-only) on first run."""
+    path = instance / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made earlier, or by another worker starting at the same moment
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.02)  # another worker is still writing it
+    raise RuntimeError(f"{path} is empty")

@@ -1,0 +1,289 @@
+"""Forms: shape and range checks with Vietnamese messages; choices are filled by the views."""
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, PasswordField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from tracker.models import BoardKind, ClusterKind, Role
+from tracker.rules.text import has_control_characters, normalise
+
+REQUIRED = _l("This field is required.")
+
+
+def required():
+    """A field that must be filled."""
+    return DataRequired(message=REQUIRED)
+
+
+def at_most(n: int):
+    """A text of at most n characters."""
+    return Length(max=n, message=_l("At most %(max)d characters."))
+
+
+class Text(StringField):
+    """A one-line text, trimmed and normalised to NFC; control characters are refused."""
+
+    def process_formdata(self, valuelist):
+        """Normalise what the browser sent."""
+        self.data = normalise(valuelist[0]) if valuelist else ""
+
+    def pre_validate(self, form):
+        """Refuse invisible control characters."""
+        if self.data and has_control_characters(self.data):
+            raise StopValidation(_l("The text contains invisible control characters; please retype it."))
+
+
+class LongText(Text, TextAreaField):
+    """A multi-line text, normalised like Text."""
+
+    widget = TextAreaField.widget
+
+
+class Day(DateField):
+    """A date typed as dd/mm/yyyy (or sent by a date picker as yyyy-mm-dd)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=["%d/%m/%Y", "%Y-%m-%d"], **kwargs)
+        self.render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", **(self.render_kw or {})}
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime("%d/%m/%Y") if self.data else ""
+
+    def process_formdata(self, valuelist):
+        """Parse the date, with a message in the user's language."""
+        text = " ".join(valuelist).strip() if valuelist else ""
+        if not text:
+            self.data = None
+            return
+        for pattern in self.strptime_format:
+            try:
+                self.data = datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+            if not date(1900, 1, 1) <= self.data <= date(2100, 12, 31):
+                self.data = None
+                raise ValueError(_l("Enter a date between 1900 and 2100."))
+            return
+        self.data = None
+        raise ValueError(_l("Enter a date as dd/mm/yyyy, for example 26/02/2018."))
+
+
+class Choice(SelectField):
+    """A select whose value is a string from its choices; messages in the user's language."""
+
+    def pre_validate(self, form):
+        """Refuse a value that is not among the choices."""
+        if self.data not in {value for value, _label in self.choices}:
+            raise ValidationError(_l("Choose a value from the list."))
+
+
+class IdChoice(SelectField):
+    """A select of record ids (an empty value means none)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, coerce=str, **kwargs)
+
+    def process_formdata(self, valuelist):
+        """Read an id, or None for the empty choice."""
+        self.data = None
+        if valuelist and valuelist[0] not in ("", "None"):
+            try:
+                self.data = int(valuelist[0])
+            except ValueError:
+                self.data = "invalid"
+
+    def process_data(self, value):
+        """Keep the id given by the object."""
+        self.data = value
+
+    def iter_choices(self):
+        """Render the choices, marking the chosen id."""
+        for value, label in self.choices:
+            yield ("" if value is None else str(value), label, value == self.data, {})
+
+    def pre_validate(self, form):
+        """Refuse an id not in the list."""
+        if self.data is not None and self.data not in {value for value, _label in self.choices}:
+            raise ValidationError(_l("Choose a value from the list."))
+
+
+class IdChecklist(SelectMultipleField):
+    """A list of check boxes holding record ids."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def process_formdata(self, valuelist):
+        """Read ids; anything else is refused in validation."""
+        try:
+            self.data = [int(value) for value in valuelist]
+        except ValueError:
+            self.data = None
+
+    def pre_validate(self, form):
+        """Refuse ids that are not in the list."""
+        allowed = {value for value, _label in self.choices}
+        if self.data is None or not set(self.data) <= allowed:
+            raise ValidationError(_l("Choose values from the list."))
+
+
+class Version(HiddenField):
+    """The version of the record the form was opened on (for the stale-edit check)."""
+
+    def process_formdata(self, valuelist):
+        """Read the number; a garbled one counts as stale."""
+        try:
+            self.data = int(valuelist[0]) if valuelist and valuelist[0] else None
+        except ValueError:
+            self.data = -1
+
+
+class Year(IntegerField):
+    """A year, as a whole number."""
+
+    def process_formdata(self, valuelist):
+        """Read a whole number, with a message in the user's language."""
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = int(valuelist[0].strip())
+            except ValueError:
+                raise ValueError(_l("Enter a year as a whole number, for example 2018.")) from None
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: CSRF token only."""
+
+
+class LanguageForm(FlaskForm):
+    """The language switch."""
+
+    lang = Choice(choices=[("vi", "Tiếng Việt"), ("en", "English")])
+
+
+class LoginForm(FlaskForm):
+    """Username and password."""
+
+    username = Text(_l("Username"), [required(), at_most(64)])
+    password = PasswordField(_l("Password"), [DataRequired(message=REQUIRED), at_most(200)])
+    next = HiddenField()
+
+
+class PasswordForm(FlaskForm):
+    """Change one's own password."""
+
+    current_password = PasswordField(_l("Current password"), [DataRequired(message=REQUIRED), at_most(200)])
+    new_password = PasswordField(_l("New password"), [DataRequired(message=REQUIRED), at_most(200)])
+    confirm = PasswordField(_l("Repeat the new password"), [DataRequired(message=REQUIRED), at_most(200)])
+
+    def validate_confirm(self, field):
+        """Both new passwords must be the same."""
+        if field.data != self.new_password.data:
+            raise ValidationError(_l("The two new passwords are not the same."))
+
+
+def role_choices():
+    """The three roles, labelled in the user's language."""
+    return [(Role.ADMIN.value, _l("Administrator")), (Role.SECRETARY.value, _l("Secretary")),
+            (Role.VIEWER.value, _l("Viewer (leadership)"))]
+
+
+class UserForm(FlaskForm):
+    """An account: name, role, assigned clusters."""
+
+    username = Text(_l("Username"), [required(), at_most(64)])
+    full_name = Text(_l("Full name"), [at_most(200)])
+    role = Choice(_l("Role"))
+    clusters = IdChecklist(_l("Clusters this secretary edits"), default=[])
+    version = Version()
+
+    def validate_username(self, field):
+        """Usernames are simple: letters, digits, dot, dash, underscore."""
+        if field.data and not all(ch.isascii() and (ch.isalnum() or ch in "._-") for ch in field.data):
+            raise ValidationError(_l("Use only letters without accents, digits, dot, dash and underscore."))
+
+
+class AuthorityForm(FlaskForm):
+    """An awarding or managing body."""
+
+    name = Text(_l("Name"), [required(), at_most(200)])
+    short_name = Text(_l("Abbreviation"), [at_most(50)])
+    valid_from = Day(_l("Name valid from"), [Optional()])
+    valid_to = Day(_l("Name valid until"), [Optional()])
+    successor_id = IdChoice(_l("Succeeded by"))
+    version = Version()
+
+
+def board_kind_choices():
+    """The kinds of board, labelled in the user's language."""
+    return [(BoardKind.INDUSTRIAL_ZONES.value, _l("Industrial zones management board")),
+            (BoardKind.ECONOMIC_ZONE.value, _l("Economic zone management board")),
+            (BoardKind.EXPORT_PROCESSING.value, _l("Export-processing and industrial zones board")),
+            (BoardKind.OTHER.value, _l("Other unit"))]
+
+
+def cluster_kind_choices():
+    """Cụm or khối."""
+    return [(ClusterKind.CUM.value, _l("Cluster (cụm)")), (ClusterKind.KHOI.value, _l("Block (khối)"))]
+
+
+class BoardForm(FlaskForm):
+    """A member board."""
+
+    name = Text(_l("Full name"), [required(), at_most(255)])
+    short_name = Text(_l("Short name"), [required(), at_most(50)])
+    kind = Choice(_l("Kind"))
+    province = Text(_l("Province or city"), [at_most(100)])
+    address = Text(_l("Address"), [at_most(300)])
+    phone = Text(_l("Telephone"), [at_most(100)])
+    fax = Text(_l("Fax"), [at_most(100)])
+    email = Text(_l("Email"), [Optional(), at_most(200), Email(message=_l("Enter an email address such as diza@diza.vn."))])
+    website = Text(_l("Website"), [at_most(200)])
+    start_date = Day(_l("Start date"), [Optional()])
+    end_date = Day(_l("End date"), [Optional()])
+    successor_id = IdChoice(_l("Successor board"))
+    note = LongText(_l("Note"), [at_most(2000)])
+    version = Version()
+
+
+class ClusterForm(FlaskForm):
+    """An emulation cluster."""
+
+    name = Text(_l("Name"), [required(), at_most(255)])
+    kind = Choice(_l("Kind"))
+    region = Text(_l("Region"), [at_most(100)])
+    authority_id = IdChoice(_l("Managing authority"))
+    description = LongText(_l("Description"), [at_most(4000)])
+    version = Version()
+
+
+class YearPickForm(FlaskForm):
+    """Open a year of a cluster."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    year = Year(_l("Year"), [required(), NumberRange(min=1990, max=2100, message=_l("The year must be between %(min)s and %(max)s."))])
+
+
+def roster_form(boards, data=None) -> FlaskForm:
+    """The roster of a cluster-year: a member box and a role per board, the host, the review's date."""
+
+    class RosterForm(FlaskForm):
+        host_board_id = IdChoice(_l("Host of the year-end review"))
+        conference_date = Day(_l("Date of the year-end review"), [Optional()])
+        conference_place = Text(_l("Place of the year-end review"), [at_most(300)])
+        note = LongText(_l("Note"), [at_most(2000)])
+        version = Version()
+
+    role_choices_ = [("member", _l("Member")), ("head", _l("Head")), ("deputy", _l("Deputy"))]
+    for board in boards:
+        setattr(RosterForm, f"member_{board.id}", BooleanField(board.short_name))
+        setattr(RosterForm, f"role_{board.id}", Choice(_l("Role"), choices=role_choices_, default="member"))
+    return RosterForm(data=data)

@@ -1,0 +1,35 @@
+"""Languages (Vietnamese by default, English on request) and the formats of dates and numbers."""
+from datetime import date, datetime
+
+from flask import Flask, current_app, session
+from flask_babel import Babel, format_decimal, get_locale
+
+from tracker import ROOT
+
+
+def select_locale() -> str:
+    """The language chosen in this browser session, else Vietnamese."""
+    chosen = session.get("lang")
+    return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def format_day(value: date | datetime | None) -> str:
+    """A date as 26/02/2018, in both languages (the form Vietnamese papers use)."""
+    return "" if value is None else value.strftime("%d/%m/%Y")
+
+
+def format_number(value, digits: int | None = None) -> str:
+    """A number in the current language: 1.234,5 in Vietnamese, 1,234.5 in English."""
+    if value is None:
+        return ""
+    if digits is not None:
+        return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0")
+    return format_decimal(value)
+
+
+def init_app(app: Flask) -> None:
+    """Install Flask-Babel and the template filters."""
+    Babel(app, locale_selector=select_locale, default_translation_directories=str(ROOT / "tracker" / "translations"))
+    app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

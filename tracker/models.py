@@ -1,0 +1,198 @@
+"""Table models: accounts, authorities, boards, clusters, cluster-years and memberships."""
+import enum
+import secrets
+from datetime import date, datetime, timezone
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+# Named constraints let Alembic alter tables in batch mode on SQLite.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+class Role(enum.StrEnum):
+    """What an account may do."""
+
+    ADMIN = "admin"
+    SECRETARY = "secretary"
+    VIEWER = "viewer"
+
+
+class BoardKind(enum.StrEnum):
+    """The kind of management board."""
+
+    INDUSTRIAL_ZONES = "industrial_zones"  # Ban Quản lý các khu công nghiệp
+    ECONOMIC_ZONE = "economic_zone"  # Ban Quản lý khu kinh tế
+    EXPORT_PROCESSING = "export_processing"  # Ban Quản lý các khu chế xuất và công nghiệp
+    OTHER = "other"
+
+
+class ClusterKind(enum.StrEnum):
+    """Cụm or khối: both are emulation clusters, named differently by their regulations."""
+
+    CUM = "cum"
+    KHOI = "khoi"
+
+
+class MemberRole(enum.StrEnum):
+    """A member board's role in its cluster for one year."""
+
+    HEAD = "head"
+    DEPUTY = "deputy"
+    MEMBER = "member"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _fk(target: str, *, nullable: bool = True, ondelete: str | None = None) -> Column:
+    return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True)
+
+
+class User(SQLModel, table=True):
+    """An account: an administrator, a committee secretary or a reader from leadership."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    full_name: str = Field(default="", max_length=200)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=16)
+    active: bool = Field(default=True)
+    must_change_password: bool = Field(default=True)
+    # Changes on logout and password change, so a copied session cookie stops working.
+    session_token: str = Field(default_factory=_token, max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=_now)
+    version: int = Field(default=1)
+
+    # Flask-Login protocol
+    @property
+    def is_active(self) -> bool:
+        """Disabled accounts cannot log in."""
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        """Loaded users are authenticated."""
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        """Loaded users are not anonymous."""
+        return False
+
+    def get_id(self) -> str:
+        """The session refers to the account by its rotating token, not its id."""
+        return self.session_token
+
+
+class SecretaryCluster(SQLModel, table=True):
+    """A secretary is assigned to the clusters she may edit."""
+
+    __tablename__ = "secretary_cluster"
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    )
+    cluster_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("cluster.id", ondelete="CASCADE"), primary_key=True)
+    )
+
+
+class Authority(SQLModel, table=True):
+    """An awarding or managing body; its name is valid between two dates and may have a successor."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    short_name: str = Field(default="", max_length=50)
+    valid_from: date | None = None
+    valid_to: date | None = None
+    successor_id: int | None = Field(default=None, sa_column=_fk("authority.id"))
+    version: int = Field(default=1)
+
+
+class Board(SQLModel, table=True):
+    """A member unit, such as the management board of a province's industrial zones."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=255, unique=True)
+    short_name: str = Field(max_length=50, unique=True)
+    kind: str = Field(default=BoardKind.INDUSTRIAL_ZONES, max_length=32)
+    province: str = Field(default="", max_length=100)
+    address: str = Field(default="", max_length=300)
+    phone: str = Field(default="", max_length=100)
+    fax: str = Field(default="", max_length=100)
+    email: str = Field(default="", max_length=200)
+    website: str = Field(default="", max_length=200)
+    start_date: date | None = None
+    end_date: date | None = None
+    successor_id: int | None = Field(default=None, sa_column=_fk("board.id"))
+    note: str = Field(default="", max_length=2000)
+    version: int = Field(default=1)
+
+
+class Cluster(SQLModel, table=True):
+    """An emulation cluster (cụm or khối thi đua) of boards doing similar work."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=255, unique=True)
+    kind: str = Field(default=ClusterKind.CUM, max_length=8)
+    region: str = Field(default="", max_length=100)
+    authority_id: int | None = Field(default=None, sa_column=_fk("authority.id"))
+    description: str = Field(default="", max_length=4000)
+    version: int = Field(default=1)
+
+
+class ClusterYear(SQLModel, table=True):
+    """One cluster in one year: its members and roles, the host and date of the year-end review."""
+
+    __tablename__ = "cluster_year"
+    __table_args__ = (UniqueConstraint("cluster_id", "year", name="uq_cluster_year_cluster_year"),)
+    id: int | None = Field(default=None, primary_key=True)
+    cluster_id: int = Field(sa_column=_fk("cluster.id", nullable=False, ondelete="CASCADE"))
+    year: int
+    host_board_id: int | None = Field(default=None, sa_column=_fk("board.id"))
+    conference_date: date | None = None
+    conference_place: str = Field(default="", max_length=300)
+    note: str = Field(default="", max_length=2000)
+    version: int = Field(default=1)
+
+
+class Membership(SQLModel, table=True):
+    """A board's membership of a cluster-year, with its role (head, deputy or member)."""
+
+    __table_args__ = (
+        UniqueConstraint("cluster_year_id", "board_id", name="uq_membership_cluster_year_board"),
+        # At most one head and one deputy per cluster-year, whatever writes the table.
+        Index(
+            "uq_membership_one_head",
+            "cluster_year_id",
+            unique=True,
+            sqlite_where=text("role = 'head'"),
+            postgresql_where=text("role = 'head'"),
+        ),
+        Index(
+            "uq_membership_one_deputy",
+            "cluster_year_id",
+            unique=True,
+            sqlite_where=text("role = 'deputy'"),
+            postgresql_where=text("role = 'deputy'"),
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    cluster_year_id: int = Field(
+        sa_column=_fk("cluster_year.id", nullable=False, ondelete="CASCADE")
+    )
+    board_id: int = Field(sa_column=_fk("board.id", nullable=False))
+    role: str = Field(default=MemberRole.MEMBER, max_length=16)
+    assumed: bool = Field(default=False)  # recorded without a published source (demo data)

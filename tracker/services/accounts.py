@@ -1,0 +1,162 @@
+"""Accounts: creating users, passwords (argon2id), enabling, disabling and cluster assignments."""
+import secrets
+from collections.abc import Iterable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, delete, select
+
+from tracker.models import Cluster, Role, SecretaryCluster, User
+from tracker.services.errors import DomainError, NotFound, check_version
+
+# argon2id with the library's defaults (RFC 9106 low-memory profile: t=3, m=64 MiB, p=4).
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 10
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of the password."""
+    return _hasher.hash(password)
+
+
+def password_matches(stored_hash: str, password: str) -> bool:
+    """True when the password matches the stored hash."""
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def one_time_password() -> str:
+    """A random password to hand over once; the user must change it at first login."""
+    return secrets.token_urlsafe(12)
+
+
+def check_new_password(password: str, *, field: str = "new_password") -> None:
+    """Refuse a password that is too short."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            _l("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH), field
+        )
+
+
+def get_user(session: Session, user_id: int) -> User:
+    """The account with this id, or NotFound."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound
+    return user
+
+
+def create_user(
+    *, session: Session, username: str, role: str, full_name: str = "", cluster_ids: Iterable[int] = ()
+) -> tuple[User, str]:
+    """Create an account with a one-time password; returns the user and that password."""
+    if role not in set(Role):
+        raise DomainError(_l("Choose a valid role."), "role")
+    taken = session.exec(select(User).where(User.username == username)).first()
+    if taken is not None:
+        raise DomainError(_l("The username %(name)s is already taken.", name=username), "username")
+    password = one_time_password()
+    user = User(username=username, role=role, full_name=full_name, password_hash=hash_password(password))
+    session.add(user)
+    session.flush()
+    _assign(session, user, cluster_ids)
+    return user, password
+
+
+def update_user(
+    *, session: Session, user_id: int, version: int | None, role: str, full_name: str,
+    cluster_ids: Iterable[int],
+) -> User:
+    """Change an account's role, name and assigned clusters."""
+    user = get_user(session, user_id)
+    check_version(user, version)
+    if role not in set(Role):
+        raise DomainError(_l("Choose a valid role."), "role")
+    user.role, user.full_name = role, full_name
+    _assign(session, user, cluster_ids)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _assign(session: Session, user: User, cluster_ids: Iterable[int]) -> None:
+    wanted = set(cluster_ids) if user.role == Role.SECRETARY else set()
+    if wanted:
+        known = set(session.exec(select(Cluster.id).where(Cluster.id.in_(wanted))).all())
+        if known != wanted:
+            raise DomainError(_l("Choose clusters from the list."), "clusters")
+    session.exec(delete(SecretaryCluster).where(SecretaryCluster.user_id == user.id))
+    for cluster_id in sorted(wanted):
+        session.add(SecretaryCluster(user_id=user.id, cluster_id=cluster_id))
+    session.flush()
+
+
+def assigned_cluster_ids(session: Session, user_id: int) -> set[int]:
+    """The clusters a secretary may edit."""
+    rows = session.exec(select(SecretaryCluster.cluster_id).where(SecretaryCluster.user_id == user_id))
+    return set(rows.all())
+
+
+def authenticate(*, session: Session, username: str, password: str) -> User | None:
+    """The active account with this username and password, or None (the same answer for every failure)."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        _hasher.hash(password)  # spend the same time, so timing does not reveal usernames
+        return None
+    if not password_matches(user.password_hash, password) or not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        session.add(user)
+    return user
+
+
+def change_password(*, session: Session, user: User, current: str, new: str) -> None:
+    """Set a new password after checking the current one; other sessions of the user end."""
+    if not password_matches(user.password_hash, current):
+        raise DomainError(_l("The current password is not correct."), "current_password")
+    if new == current:
+        raise DomainError(_l("Choose a password different from the current one."), "new_password")
+    check_new_password(new)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    end_sessions(session=session, user=user)
+
+
+def reset_password(*, session: Session, user_id: int) -> tuple[User, str]:
+    """Give an account a new one-time password (for a user who forgot hers)."""
+    user = get_user(session, user_id)
+    password = one_time_password()
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    end_sessions(session=session, user=user)
+    return user, password
+
+
+def set_active(*, session: Session, user_id: int, active: bool, acting_user_id: int) -> User:
+    """Disable or re-enable an account; an administrator cannot disable herself."""
+    user = get_user(session, user_id)
+    if not active and user.id == acting_user_id:
+        raise DomainError(_l("You cannot disable your own account."))
+    user.active = active
+    user.version += 1
+    if not active:
+        end_sessions(session=session, user=user)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def end_sessions(*, session: Session, user: User) -> None:
+    """Rotate the account's session token: every cookie issued before stops working."""
+    user.session_token = secrets.token_urlsafe(32)
+    session.add(user)
+    session.flush()
+
+
+def count_admins(session: Session) -> int:
+    """How many active administrator accounts exist."""
+    return len(session.exec(select(User.id).where(User.role == Role.ADMIN, User.active)).all())

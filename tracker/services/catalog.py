@@ -1,0 +1,166 @@
+"""Authorities, boards and clusters: the catalogues every cluster-year refers to."""
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, select
+
+from tracker.models import Authority, Board, Cluster, ClusterYear, Membership
+from tracker.rules.membership import Span, exists_in
+from tracker.services.errors import DomainError, NotFound, check_version
+
+
+@dataclass
+class AuthorityData:
+    """The editable fields of an authority."""
+
+    name: str
+    short_name: str = ""
+    valid_from: date | None = None
+    valid_to: date | None = None
+    successor_id: int | None = None
+
+
+@dataclass
+class BoardData:
+    """The editable fields of a board."""
+
+    name: str
+    short_name: str
+    kind: str
+    province: str = ""
+    address: str = ""
+    phone: str = ""
+    fax: str = ""
+    email: str = ""
+    website: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    successor_id: int | None = None
+    note: str = ""
+
+
+@dataclass
+class ClusterData:
+    """The editable fields of a cluster."""
+
+    name: str
+    kind: str
+    region: str = ""
+    authority_id: int | None = None
+    description: str = ""
+
+
+def get(session: Session, model: type[SQLModel], row_id: int, *, for_update: bool = False):
+    """The row of `model` with this id, or NotFound; locked for the transaction when asked."""
+    row = session.get(model, row_id, with_for_update=for_update or None)
+    if row is None:
+        raise NotFound
+    return row
+
+
+def _load_for_edit(session: Session, model, row_id: int | None, version: int | None):
+    if row_id is None:
+        return model()
+    row = get(session, model, row_id, for_update=True)
+    check_version(row, version)
+    return row
+
+
+def _unique(session: Session, model, column, value: str, row_id: int | None, field: str, message) -> None:
+    """Refuse a value another row already has (compared without regard to case)."""
+    query = select(model.id).where(func.lower(column) == value.lower())
+    if row_id is not None:
+        query = query.where(model.id != row_id)
+    if session.exec(query).first() is not None:
+        raise DomainError(message, field)
+
+
+def _dates(start: date | None, end: date | None, end_field: str) -> None:
+    if start and end and end < start:
+        raise DomainError(_l("The end date must not be before the start date."), end_field)
+
+
+def _successor(session: Session, model, row_id: int | None, successor_id: int | None) -> None:
+    """A successor exists, is not the row itself, and following successors never comes back."""
+    if successor_id is None:
+        return
+    if successor_id == row_id:
+        raise DomainError(_l("A record cannot be its own successor."), "successor_id")
+    seen = {row_id}
+    current = get_or_none(session, model, successor_id)
+    if current is None:
+        raise DomainError(_l("Choose a successor from the list."), "successor_id")
+    while current is not None and current.successor_id is not None:
+        if current.successor_id in seen:
+            raise DomainError(_l("This successor leads back to this record: successors cannot go round in a circle."), "successor_id")
+        seen.add(current.id)
+        current = session.get(model, current.successor_id)
+
+
+def get_or_none(session: Session, model, row_id: int | None):
+    """The row, or None when the id is empty or unknown."""
+    return None if row_id is None else session.get(model, row_id)
+
+
+def save_authority(*, session: Session, authority_id: int | None, version: int | None, data: AuthorityData) -> Authority:
+    """Create or update an authority."""
+    row = _load_for_edit(session, Authority, authority_id, version)
+    _unique(session, Authority, Authority.name, data.name, authority_id, "name",
+            _l("An authority with this name already exists."))
+    _dates(data.valid_from, data.valid_to, "valid_to")
+    _successor(session, Authority, authority_id, data.successor_id)
+    for key, value in asdict(data).items():
+        setattr(row, key, value)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def save_board(*, session: Session, board_id: int | None, version: int | None, data: BoardData) -> Board:
+    """Create or update a board; its dates must still cover every year it is a member."""
+    row = _load_for_edit(session, Board, board_id, version)
+    _unique(session, Board, Board.short_name, data.short_name, board_id, "short_name",
+            _l("Another board already has the short name %(name)s.", name=data.short_name))
+    _unique(session, Board, Board.name, data.name, board_id, "name",
+            _l("Another board already has this name."))
+    _dates(data.start_date, data.end_date, "end_date")
+    _successor(session, Board, board_id, data.successor_id)
+    if board_id is not None:
+        span = Span(data.start_date, data.end_date)
+        years = session.exec(
+            select(ClusterYear.year).join(Membership, Membership.cluster_year_id == ClusterYear.id)
+            .where(Membership.board_id == board_id)
+        ).all()
+        outside = sorted({year for year in years if not exists_in(span, year)})
+        if outside:
+            raise DomainError(
+                _l("The board is a member of a cluster in %(years)s, outside these dates.",
+                   years=", ".join(map(str, outside))),
+                "start_date" if data.start_date and data.start_date.year > outside[0] else "end_date",
+            )
+    for key, value in asdict(data).items():
+        setattr(row, key, value)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def save_cluster(*, session: Session, cluster_id: int | None, version: int | None, data: ClusterData) -> Cluster:
+    """Create or update a cluster."""
+    row = _load_for_edit(session, Cluster, cluster_id, version)
+    _unique(session, Cluster, Cluster.name, data.name, cluster_id, "name",
+            _l("A cluster with this name already exists."))
+    if data.authority_id is not None and session.get(Authority, data.authority_id) is None:
+        raise DomainError(_l("Choose an authority from the list."), "authority_id")
+    for key, value in asdict(data).items():
+        setattr(row, key, value)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def all_rows(session: Session, model) -> list:
+    """Every row of a catalogue (they are small: tens to a few thousand rows)."""
+    return list(session.exec(select(model)).all())

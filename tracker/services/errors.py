@@ -1,0 +1,31 @@
+"""Errors a use case raises, each with a message fit to show a user."""
+
+
+class DomainError(Exception):
+    """A rule refused the change; `field` names the form field the message belongs beside."""
+
+    def __init__(self, message, field: str | None = None, errors: dict | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+        # Several messages at once, keyed by field name (None: the whole form).
+        self.errors = errors if errors is not None else {field: [message]}
+
+
+class Conflict(Exception):
+    """Someone saved the record after this form was opened; `current` is the stored row."""
+
+    def __init__(self, current):
+        super().__init__("stale version")
+        self.current = current
+
+
+class NotFound(Exception):
+    """The record asked for does not exist."""
+
+
+def check_version(row, expected: int | None) -> None:
+    """Refuse a save made against an older version of the row, then count the new version."""
+    if expected is None or int(expected) != row.version:
+        raise Conflict(row)
+    row.version += 1

@@ -1,0 +1,50 @@
+"""Blueprints, one per area, and the error pages."""
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from tracker.services.errors import NotFound
+
+csrf = CSRFProtect()
+
+
+def init_app(app: Flask) -> None:
+    """Register CSRF protection, every blueprint and the error handlers."""
+    from tracker.views import admin, auth, authorities, boards, clusters, main, years
+
+    csrf.init_app(app)
+    for module in (main, auth, admin, authorities, boards, clusters, years):
+        app.register_blueprint(module.bp)
+
+    def error_page(status: int, title: str, message: str):
+        return render_template("error.html", status=status, title=title, message=message), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return error_page(400, _("The form has expired"),
+                          _("The page was open too long or came from another site. Go back, reload the page and try again."))
+
+    @app.errorhandler(NotFound)
+    @app.errorhandler(404)
+    def not_found(_error):
+        return error_page(404, _("Not found"), _("There is no such page or record."))
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return error_page(403, _("Not allowed"), _("Your account may not do this. Ask an administrator if you need it."))
+
+    @app.errorhandler(400)
+    def bad_request(_error):
+        return error_page(400, _("Bad request"), _("The request could not be understood."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(_error):
+        return error_page(405, _("Not allowed"), _("This page cannot be used that way."))
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return error_page(413, _("Too large"), _("What was sent is too large."))
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        return error_page(500, _("Something went wrong"), _("Nothing was saved. Please try again; if it happens again, tell an administrator."))

@@ -1,0 +1,85 @@
+"""Helpers the views share: showing a refused save beside its fields, and a stale edit side by side."""
+from dataclasses import fields
+
+from flask import flash, redirect, render_template
+from flask_babel import gettext as _
+
+from tracker.db import get_session
+from tracker.i18n import format_day
+from tracker.services.errors import Conflict, DomainError
+
+
+def data_for(form, dataclass) -> dict:
+    """The form's values for the fields of a service's data class."""
+    return {f.name: form[f.name].data for f in fields(dataclass)}
+
+
+def show_errors(form, error: DomainError) -> None:
+    """Put each message of a refused save beside its field (or at the top of the form)."""
+    for name, messages in error.errors.items():
+        if name is not None and name in form:
+            form[name].errors = list(form[name].errors) + list(messages)
+        else:
+            form.form_errors = list(getattr(form, "form_errors", [])) + list(messages)
+
+
+def describe(value, choices=None) -> str:
+    """A stored or typed value as the user reads it."""
+    if value is None or value == "":
+        return "—"
+    if choices:
+        labels = {key: label for key, label in choices}
+        if value in labels:
+            return str(labels[value])
+    if hasattr(value, "strftime"):
+        return format_day(value)
+    return str(value)
+
+
+def conflict_rows(form, current, names) -> list[tuple[str, str, str]]:
+    """For a stale edit: each field whose stored value differs from what the user typed (label, theirs, yours)."""
+    rows = []
+    for name in names:
+        field = form[name]
+        choices = getattr(field, "choices", None)
+        theirs, yours = getattr(current, name), field.data
+        if theirs != yours:
+            rows.append((str(field.label.text), describe(theirs, choices), describe(yours, choices)))
+    return rows
+
+
+def conflict_message() -> str:
+    """What a user reads when someone saved in between."""
+    return _("Someone else saved this record after you opened it. Nothing of yours was saved. "
+             "Compare the two versions below; to keep yours, check the form and save again.")
+
+
+def run_edit(*, form, save, conflict_fields, template: str, saved: str, next_url, **context):
+    """The edit cycle every form shares: validate, save in one transaction, then redirect or show why not.
+
+    `save()` calls the service and returns the saved row; `next_url(row)` is where to go after saving.
+    """
+    db = get_session()
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            row = save()
+        except DomainError as error:
+            db.rollback()
+            show_errors(form, error)
+        except Conflict as stale:
+            conflict = conflict_rows(form, stale.current, conflict_fields)
+            form.version.data = stale.current.version
+            db.rollback()
+        else:
+            db.commit()
+            flash(saved, "success")
+            return redirect(next_url(row))
+    if conflict is not None:
+        status = 409
+    elif form.errors or getattr(form, "form_errors", None):
+        status = 422
+    else:
+        status = 200
+    message = conflict_message() if conflict is not None else None
+    return render_template(template, form=form, conflict=conflict, conflict_message=message, **context), status

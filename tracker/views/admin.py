@@ -1,0 +1,116 @@
+"""Accounts, for administrators: create, edit roles and clusters, disable, re-enable, reset a password."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import select
+
+from tracker.auth import ADMIN, access
+from tracker.db import get_session
+from tracker.forms import ActionForm, UserForm, role_choices
+from tracker.models import Cluster, SecretaryCluster, User
+from tracker.rules.text import vi_sorted
+from tracker.services import accounts
+from tracker.services.errors import DomainError
+from tracker.views._forms import run_edit, show_errors
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _cluster_choices(db):
+    return [(c.id, c.name) for c in vi_sorted(db.exec(select(Cluster)).all(), key=lambda c: c.name)]
+
+
+@bp.route("/users")
+@access(ADMIN)
+def users():
+    """Every account with its role, state and assigned clusters."""
+    db = get_session()
+    rows = vi_sorted(db.exec(select(User)).all(), key=lambda u: u.username)
+    clusters = {c.id: c for c in db.exec(select(Cluster)).all()}
+    assigned: dict[int, list[Cluster]] = {}
+    for link in db.exec(select(SecretaryCluster)).all():
+        assigned.setdefault(link.user_id, []).append(clusters[link.cluster_id])
+    return render_template("admin/users.html", users=rows, assigned=assigned, roles=dict(role_choices()),
+                           action=ActionForm())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@access(ADMIN)
+def user_new():
+    """Create an account; its one-time password is shown once, on this page, never stored in clear."""
+    db = get_session()
+    form = UserForm()
+    form.role.choices = role_choices()
+    form.clusters.choices = _cluster_choices(db)
+    if form.validate_on_submit():
+        try:
+            user, password = accounts.create_user(
+                session=db, username=form.username.data, role=form.role.data,
+                full_name=form.full_name.data, cluster_ids=form.clusters.data)
+        except DomainError as error:
+            db.rollback()
+            show_errors(form, error)
+        else:
+            db.commit()
+            # Rendered, not redirected: the password must not travel in the session cookie.
+            return render_template("admin/password_shown.html", user=user, password=password)
+    return render_template("admin/user_edit.html", form=form, user=None), 422 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@access(ADMIN)
+def user_edit(user_id: int):
+    """Change an account's name, role and clusters."""
+    db = get_session()
+    user = accounts.get_user(db, user_id)
+    form = UserForm(obj=user, data={"clusters": sorted(accounts.assigned_cluster_ids(db, user_id))})
+    form.role.choices = role_choices()
+    form.clusters.choices = _cluster_choices(db)
+    form.username.data = user.username  # the username is not editable
+    return run_edit(
+        form=form,
+        save=lambda: accounts.update_user(
+            session=db, user_id=user_id, version=form.version.data, role=form.role.data,
+            full_name=form.full_name.data, cluster_ids=form.clusters.data),
+        conflict_fields=["full_name", "role"],
+        template="admin/user_edit.html",
+        saved=_("Account %(name)s saved.", name=user.username),
+        next_url=lambda _row: url_for("admin.users"),
+        user=user,
+    )
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@access(ADMIN)
+def user_toggle(user_id: int):
+    """Disable an account (its sessions end at once) or re-enable it."""
+    db = get_session()
+    form = ActionForm()
+    if form.validate_on_submit():
+        user = accounts.get_user(db, user_id)
+        try:
+            accounts.set_active(session=db, user_id=user_id, active=not user.active, acting_user_id=current_user.id)
+        except DomainError as error:
+            db.rollback()
+            flash(str(error.message), "danger")
+        else:
+            db.commit()
+            if user.active:
+                flash(_("Account %(name)s enabled.", name=user.username), "success")
+            else:
+                flash(_("Account %(name)s disabled.", name=user.username), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/reset", methods=["POST"])
+@access(ADMIN)
+def user_reset(user_id: int):
+    """Give an account a new one-time password, shown once."""
+    db = get_session()
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("admin.users"))
+    user, password = accounts.reset_password(session=db, user_id=user_id)
+    db.commit()
+    return render_template("admin/password_shown.html", user=user, password=password)
+

@@ -1,0 +1,45 @@
+"""The home page and the language switch."""
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from sqlmodel import select
+
+from tracker.auth import PUBLIC, READ, access, is_safe_next
+from tracker.db import get_session
+from tracker.forms import LanguageForm
+from tracker.models import Board, Cluster, ClusterYear, Membership
+from tracker.rules.text import vi_sorted
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@access(READ)
+def index():
+    """Every cluster with its latest recorded year, head and number of members."""
+    db = get_session()
+    clusters = vi_sorted(db.exec(select(Cluster)).all(), key=lambda c: c.name)
+    years = db.exec(select(ClusterYear)).all()
+    latest: dict[int, ClusterYear] = {}
+    for cy in years:
+        if cy.cluster_id not in latest or cy.year > latest[cy.cluster_id].year:
+            latest[cy.cluster_id] = cy
+    ids = [cy.id for cy in latest.values()]
+    members = db.exec(select(Membership).where(Membership.cluster_year_id.in_(ids))).all() if ids else []
+    boards = {b.id: b for b in db.exec(select(Board)).all()}
+    summary = {cy_id: {"count": 0, "head": None} for cy_id in ids}
+    for m in members:
+        summary[m.cluster_year_id]["count"] += 1
+        if m.role == "head":
+            summary[m.cluster_year_id]["head"] = boards[m.board_id]
+    return render_template("main/index.html", clusters=clusters, latest=latest, summary=summary,
+                           board_count=len(boards))
+
+
+@bp.route("/language", methods=["POST"])
+@access(PUBLIC)
+def set_language():
+    """Remember the chosen language for this browser session."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["lang"] = form.lang.data
+    target = request.form.get("next")
+    return redirect(target if is_safe_next(target) else url_for("main.index"))

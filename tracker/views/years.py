@@ -1,0 +1,111 @@
+"""Cluster-years: the members of a cluster in one year, their roles, and the year-end review."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import select
+
+from tracker.auth import EDIT_CLUSTER, READ, access
+from tracker.db import get_session
+from tracker.forms import roster_form
+from tracker.models import Board, Cluster, ClusterYear, MemberRole
+from tracker.rules.membership import Row, exists_in
+from tracker.rules.text import vi_sorted
+from tracker.services import catalog, years
+from tracker.services.errors import Conflict, DomainError
+from tracker.services.permissions import can_edit_cluster
+from tracker.views._forms import conflict_message, describe, show_errors
+
+bp = Blueprint("years", __name__, url_prefix="/clusters/<int:cluster_id>/years")
+
+
+def _year_or_404(year: int) -> None:
+    if not years.MIN_YEAR <= year <= years.MAX_YEAR:
+        abort(404)
+
+
+@bp.route("/<int:year>")
+@access(READ)
+def detail(cluster_id: int, year: int):
+    """Members and roles of one year, the host and the review's date and place."""
+    _year_or_404(year)
+    db = get_session()
+    cluster = catalog.get(db, Cluster, cluster_id)
+    cluster_year = years.find(db, cluster_id, year)
+    boards = {b.id: b for b in db.exec(select(Board)).all()}
+    members = []
+    if cluster_year is not None:
+        members = vi_sorted(years.memberships(db, cluster_year.id), key=lambda m: boards[m.board_id].short_name)
+        order = {MemberRole.HEAD: 0, MemberRole.DEPUTY: 1}
+        members.sort(key=lambda m: order.get(m.role, 2))
+    recorded = sorted(db.exec(select(ClusterYear.year).where(ClusterYear.cluster_id == cluster_id)).all())
+    return render_template("years/detail.html", cluster=cluster, year=year, cluster_year=cluster_year,
+                           members=members, boards=boards, recorded=recorded,
+                           can_edit=can_edit_cluster(current_user, cluster_id=cluster_id))
+
+
+@bp.route("/<int:year>/edit", methods=["GET", "POST"])
+@access(EDIT_CLUSTER, can_edit_cluster)
+def edit(cluster_id: int, year: int):
+    """The roster form: tick members, choose head, deputy and host; optionally start from another year."""
+    _year_or_404(year)
+    db = get_session()
+    cluster = catalog.get(db, Cluster, cluster_id)
+    cluster_year = years.find(db, cluster_id, year)
+    all_boards = vi_sorted(db.exec(select(Board)).all(), key=lambda b: b.short_name)
+    copy_from = request.args.get("copy_from", type=int)
+    if copy_from is None and cluster_year is None and years.find(db, cluster_id, year - 1) is not None:
+        copy_from = year - 1
+    proposal = years.propose_roster(session=db, cluster_id=cluster_id, year=year, copy_from=copy_from,
+                                    boards=all_boards)
+    # Boards offered: those that existed this year, plus any already on the roster.
+    boards = [b for b in all_boards if b.id in proposal.rows or exists_in(years.spans([b])[b.id], year)]
+    data = {"version": cluster_year.version if cluster_year else 0}
+    if cluster_year is not None:
+        data.update(host_board_id=cluster_year.host_board_id, conference_date=cluster_year.conference_date,
+                    conference_place=cluster_year.conference_place, note=cluster_year.note)
+    for board_id, role in proposal.rows.items():
+        data[f"member_{board_id}"] = True
+        data[f"role_{board_id}"] = role
+    if proposal.copied_from is not None and proposal.suggested_head is not None:
+        data[f"role_{proposal.suggested_head}"] = MemberRole.HEAD
+    form = roster_form(boards, data=data)
+    form.host_board_id.choices = [(None, _("— the head —"))] + [(b.id, b.short_name) for b in boards]
+    conflict = None
+    if form.validate_on_submit():
+        rows = [Row(b.id, bool(form[f"member_{b.id}"].data), form[f"role_{b.id}"].data) for b in boards]
+        roster = years.RosterData(rows=rows, host_board_id=form.host_board_id.data,
+                                  conference_date=form.conference_date.data,
+                                  conference_place=form.conference_place.data, note=form.note.data)
+        try:
+            years.save_roster(session=db, cluster_id=cluster_id, year=year, version=form.version.data, data=roster)
+        except DomainError as error:
+            db.rollback()
+            show_errors(form, error)
+        except Conflict as stale:
+            conflict = _roster_conflict(db, stale.current, rows, {b.id: b for b in all_boards})
+            form.version.data = stale.current.version
+            db.rollback()
+        else:
+            db.commit()
+            flash(_("The members of %(year)s are saved.", year=year), "success")
+            return redirect(url_for("years.detail", cluster_id=cluster_id, year=year))
+    status = 409 if conflict else 422 if (form.errors or getattr(form, "form_errors", None)) else 200
+    recorded = sorted(db.exec(select(ClusterYear.year).where(ClusterYear.cluster_id == cluster_id)).all())
+    return render_template(
+        "years/edit.html", cluster=cluster, year=year, cluster_year=cluster_year, form=form, boards=boards,
+        proposal=proposal, by_id={b.id: b for b in all_boards}, recorded=[y for y in recorded if y != year],
+        conflict=conflict, conflict_message=conflict_message() if conflict else None), status
+
+
+def _roster_conflict(db, current: ClusterYear, rows: list[Row], boards: dict[int, Board]):
+    """The stored roster beside the one the user sent, line by line where they differ."""
+    labels = {"member": _("Member"), "head": _("Head"), "deputy": _("Deputy"), None: "—"}
+    stored = {m.board_id: m.role for m in years.memberships(db, current.id)}
+    sent = {row.board: row.role for row in rows if row.member}
+    lines = []
+    for board_id in sorted(set(stored) | set(sent), key=lambda b: boards[b].short_name):
+        if stored.get(board_id) != sent.get(board_id):
+            lines.append((boards[board_id].short_name, labels[stored.get(board_id)], labels[sent.get(board_id)]))
+    host = boards.get(current.host_board_id)
+    lines.append((_("Host of the year-end review"), describe(host.short_name if host else None), "…"))
+    return lines
