@@ -2,7 +2,7 @@
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, abort, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from sqlmodel import select
@@ -73,7 +73,13 @@ def require_password_change():
     return None
 
 
+def forget_user(_exc: BaseException | None = None) -> None:
+    """Drop the user loaded for this request, so the next request loads it afresh."""
+    g.pop("_login_user", None)
+
+
 def init_app(app: Flask) -> None:
     """Install Flask-Login and the first-login password check."""
     login_manager.init_app(app)
     app.before_request(require_password_change)
+    app.teardown_request(forget_user)

@@ -51,6 +51,8 @@ def init_app(app: Flask) -> None:
     app.extensions["engine"] = make_engine(
         app.config["DATABASE_URL"], busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"]
     )
+    # Per request, not per app context: a test that holds an app context open runs many requests in it.
+    app.teardown_request(close_session)
     app.teardown_appcontext(close_session)
 
 

@@ -5,6 +5,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, PasswordField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
+from wtforms.fields.choices import Choice as WtfChoice
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -74,16 +76,51 @@ class Day(DateField):
         raise ValueError(_l("Enter a date as dd/mm/yyyy, for example 26/02/2018."))
 
 
-class Choice(SelectField):
+def _as_select(pairs):
+    if pairs is None:
+        return None
+    return [pair if isinstance(pair, SelectChoice) else SelectChoice(value=pair[0], label=pair[1]) for pair in pairs]
+
+
+class PairChoices:
+    """Choices given as (value, label) pairs, kept as WTForms SelectChoice objects."""
+
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, choices=_as_select(choices), **kwargs)
+
+    @property
+    def choices(self):
+        """The options, as SelectChoice objects."""
+        return self._choices
+
+    @choices.setter
+    def choices(self, pairs):
+        self._choices = _as_select(pairs)
+
+    def values(self) -> set:
+        """The values a user may choose."""
+        return {choice.value for choice in self.choices or ()}
+
+    def labels(self) -> dict:
+        """Each value's label."""
+        return {choice.value: choice.label for choice in self.choices or ()}
+
+
+class Choice(PairChoices, SelectField):
     """A select whose value is a string from its choices; messages in the user's language."""
+
+    def iter_choices(self):
+        """Render the choices, marking the chosen one."""
+        for choice in self.choices:
+            yield WtfChoice(choice.value, choice.label, choice.value == self.data, {})
 
     def pre_validate(self, form):
         """Refuse a value that is not among the choices."""
-        if self.data not in {value for value, _label in self.choices}:
+        if self.data not in self.values():
             raise ValidationError(_l("Choose a value from the list."))
 
 
-class IdChoice(SelectField):
+class IdChoice(PairChoices, SelectField):
     """A select of record ids (an empty value means none)."""
 
     def __init__(self, label=None, validators=None, **kwargs):
@@ -104,16 +141,17 @@ class IdChoice(SelectField):
 
     def iter_choices(self):
         """Render the choices, marking the chosen id."""
-        for value, label in self.choices:
-            yield ("" if value is None else str(value), label, value == self.data, {})
+        for choice in self.choices:
+            value = "" if choice.value is None else str(choice.value)
+            yield WtfChoice(value, choice.label, choice.value == self.data, {})
 
     def pre_validate(self, form):
         """Refuse an id not in the list."""
-        if self.data is not None and self.data not in {value for value, _label in self.choices}:
+        if self.data is not None and self.data not in self.values():
             raise ValidationError(_l("Choose a value from the list."))
 
 
-class IdChecklist(SelectMultipleField):
+class IdChecklist(PairChoices, SelectMultipleField):
     """A list of check boxes holding record ids."""
 
     widget = ListWidget(prefix_label=False)
@@ -126,10 +164,14 @@ class IdChecklist(SelectMultipleField):
         except ValueError:
             self.data = None
 
+    def iter_choices(self):
+        """Render the boxes, ticking the chosen ids."""
+        for choice in self.choices:
+            yield WtfChoice(str(choice.value), choice.label, choice.value in (self.data or ()), {})
+
     def pre_validate(self, form):
         """Refuse ids that are not in the list."""
-        allowed = {value for value, _label in self.choices}
-        if self.data is None or not set(self.data) <= allowed:
+        if self.data is None or not set(self.data) <= self.values():
             raise ValidationError(_l("Choose values from the list."))
 
 

@@ -23,14 +23,12 @@ def show_errors(form, error: DomainError) -> None:
             form.form_errors = list(getattr(form, "form_errors", [])) + list(messages)
 
 
-def describe(value, choices=None) -> str:
-    """A stored or typed value as the user reads it."""
+def describe(value, labels=None) -> str:
+    """A stored or typed value as the user reads it (`labels` maps a choice's value to its label)."""
     if value is None or value == "":
         return "—"
-    if choices:
-        labels = {key: label for key, label in choices}
-        if value in labels:
-            return str(labels[value])
+    if labels and value in labels:
+        return str(labels[value])
     if hasattr(value, "strftime"):
         return format_day(value)
     return str(value)
@@ -41,10 +39,10 @@ def conflict_rows(form, current, names) -> list[tuple[str, str, str]]:
     rows = []
     for name in names:
         field = form[name]
-        choices = getattr(field, "choices", None)
+        labels = field.labels() if hasattr(field, "labels") else None
         theirs, yours = getattr(current, name), field.data
         if theirs != yours:
-            rows.append((str(field.label.text), describe(theirs, choices), describe(yours, choices)))
+            rows.append((str(field.label.text), describe(theirs, labels), describe(yours, labels)))
     return rows
 
 

@@ -1,0 +1,93 @@
+"""Every route x every role: who may open what, checked on the server for each object."""
+from datetime import date
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tracker.models import Authority
+
+ROLES = ("anonymous", "viewer", "secretary", "admin")
+
+
+@pytest.fixture
+def world(db, make_board, make_cluster, make_user):
+    """Two clusters (the secretary is assigned to the first), a board in each, an authority, a target account."""
+    own_board, other_board = make_board("OWN"), make_board("OTHER")
+    own = make_cluster("Cụm của tôi", years={2019: [(own_board, "head")]})
+    other = make_cluster("Cụm khác", years={2019: [(other_board, "head")]})
+    authority = Authority(name="Bộ Kế hoạch và Đầu tư", valid_to=date(2025, 2, 28))
+    db.add(authority)
+    db.commit()
+    users = {
+        "viewer": make_user("viewer", "viewer"),
+        "secretary": make_user("secretary", "secretary", clusters=[own]),
+        "admin": make_user("admin", "admin"),
+    }
+    target = make_user("target", "viewer")
+    return {"own": own, "other": other, "own_board": own_board, "other_board": other_board,
+            "authority": authority, "users": users, "target": target}
+
+
+def _cases(rule, world):
+    """The URLs to try for a rule: for object routes, one on the secretary's own object and one on another's."""
+    args = {"year": 2019, "authority_id": world["authority"].id, "user_id": world["target"].id}
+    if "cluster_id" in rule.arguments:
+        yield "own", rule.build({**args, "cluster_id": world["own"].id}, append_unknown=False)[1]
+        yield "other", rule.build({**args, "cluster_id": world["other"].id}, append_unknown=False)[1]
+    elif "board_id" in rule.arguments:
+        yield "own", rule.build({**args, "board_id": world["own_board"].id}, append_unknown=False)[1]
+        yield "other", rule.build({**args, "board_id": world["other_board"].id}, append_unknown=False)[1]
+    else:
+        yield "any", rule.build(args, append_unknown=False)[1]
+
+
+def _expected(access: str, role: str, which: str) -> str:
+    if access == "public":
+        return "allowed"
+    if role == "anonymous":
+        return "login"
+    if access == "read":
+        return "allowed"
+    if access == "admin":
+        return "allowed" if role == "admin" else "forbidden"
+    # edit_cluster, edit_board, create_board
+    if role == "viewer":
+        return "forbidden"
+    if role == "secretary" and which == "other":
+        return "forbidden"
+    return "allowed"
+
+
+def test_every_view_declares_its_access(app):
+    missing = [name for name, view in app.view_functions.items() if name != "static" and not hasattr(view, "access")]
+    assert missing == []
+
+
+def test_route_role_matrix(app, world):
+    problems = []
+    tried = 0
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        access = app.view_functions[rule.endpoint].access
+        method = "GET" if "GET" in rule.methods else "POST"
+        for which, url in _cases(rule, world):
+            for role in ROLES:
+                client = app.test_client()
+                if role != "anonymous":
+                    response = client.post("/auth/login", data={"username": role, "password": PASSWORD})
+                    assert response.status_code == 302
+                response = client.open(url, method=method)
+                tried += 1
+                expected = _expected(access, role, which)
+                status = response.status_code
+                if expected == "login":
+                    ok = status == 302 and "/auth/login" in response.location
+                elif expected == "forbidden":
+                    ok = status == 403
+                else:
+                    ok = status in (200, 302, 422)
+                if not ok:
+                    problems.append(f"{method} {url} as {role}: {status}, expected {expected}")
+    assert tried > 80
+    assert problems == []
