@@ -151,8 +151,8 @@ def make_cluster(db):
 def make_user(db):
     """Create an account with the shared test password (already changed, so no first-login detour)."""
     def make(username: str, role: str = "viewer", clusters=(), **values) -> User:
-        user = User(username=username, role=role, password_hash=_password_hash(), must_change_password=False,
-                    **values)
+        values.setdefault("must_change_password", False)
+        user = User(username=username, role=role, password_hash=_password_hash(), **values)
         db.add(user)
         db.flush()
         from tracker.models import SecretaryCluster

@@ -57,8 +57,9 @@ def edit(cluster_id: int, year: int):
         copy_from = year - 1
     proposal = years.propose_roster(session=db, cluster_id=cluster_id, year=year, copy_from=copy_from,
                                     boards=all_boards)
-    # Boards offered: those that existed this year, plus any already on the roster.
-    boards = [b for b in all_boards if b.id in proposal.rows or exists_in(years.spans([b])[b.id], year)]
+    # Every board has a line; those that did not exist this year are folded away in the page.
+    boards = all_boards
+    existing = {b.id for b in all_boards if b.id in proposal.rows or exists_in(years.spans([b])[b.id], year)}
     data = {"version": cluster_year.version if cluster_year else 0}
     if cluster_year is not None:
         data.update(host_board_id=cluster_year.host_board_id, conference_date=cluster_year.conference_date,
@@ -68,7 +69,8 @@ def edit(cluster_id: int, year: int):
         data[f"role_{board_id}"] = role
     if proposal.copied_from is not None and proposal.suggested_head is not None:
         data[f"role_{proposal.suggested_head}"] = MemberRole.HEAD
-    form = roster_form(boards, data=data)
+    # On POST only what the browser sent counts; the proposal just fills the blank form.
+    form = roster_form(boards, data=data if request.method == "GET" else None)
     form.host_board_id.choices = [(None, _("— the head —"))] + [(b.id, b.short_name) for b in boards]
     conflict = None
     if form.validate_on_submit():
@@ -89,10 +91,13 @@ def edit(cluster_id: int, year: int):
             db.commit()
             flash(_("The members of %(year)s are saved.", year=year), "success")
             return redirect(url_for("years.detail", cluster_id=cluster_id, year=year))
+    others = [b for b in boards if b.id not in existing]
     status = 409 if conflict else 422 if (form.errors or getattr(form, "form_errors", None)) else 200
     recorded = sorted(db.exec(select(ClusterYear.year).where(ClusterYear.cluster_id == cluster_id)).all())
     return render_template(
-        "years/edit.html", cluster=cluster, year=year, cluster_year=cluster_year, form=form, boards=boards,
+        "years/edit.html", cluster=cluster, year=year, cluster_year=cluster_year, form=form,
+        current=[b for b in boards if b.id in existing], others=others,
+        others_open=any(form[f"member_{b.id}"].errors or form[f"member_{b.id}"].data for b in others),
         proposal=proposal, by_id={b.id: b for b in all_boards}, recorded=[y for y in recorded if y != year],
         conflict=conflict, conflict_message=conflict_message() if conflict else None), status
 
