@@ -2,7 +2,7 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app tracker
-STAMP  := $(VENV)/.installed-$(shell cksum setup.cfg | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -d' ' -f1)
 PO     := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
@@ -29,7 +29,7 @@ test-postgres: $(STAMP) $(MO)
 system-deps:
 	@bash .ci/system-deps
 
-$(STAMP): setup.cfg
+$(STAMP): setup.cfg pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -43,7 +43,7 @@ $(STAMP): setup.cfg
 # Refresh the catalogue after changing strings: extract, then merge into every language.
 extract: $(STAMP)
 	$(VENV)/bin/pybabel extract -F tracker/translations/babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot --no-location --sort-output --omit-header .
-	$(VENV)/bin/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching --omit-header
+	$(VENV)/bin/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -34,7 +34,8 @@ def create_user(username: str, role: str, full_name: str, clusters: tuple[str, .
     with _session() as session:
         ids = []
         for ref in clusters:
-            query = select(Cluster).where(Cluster.id == int(ref)) if ref.isdigit() else select(Cluster).where(Cluster.name == ref)
+            column = Cluster.id if ref.isdigit() else Cluster.name
+            query = select(Cluster).where(column == (int(ref) if ref.isdigit() else ref))
             cluster = session.exec(query).first()
             if cluster is None:
                 raise click.ClickException(f"No cluster {ref!r}.")

@@ -3,12 +3,21 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, HiddenField, IntegerField, PasswordField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import Choice as WtfChoice
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from tracker.models import BoardKind, ClusterKind, Role
 from tracker.rules.text import has_control_characters, normalise
@@ -48,9 +57,11 @@ class LongText(Text, TextAreaField):
 class Day(DateField):
     """A date typed as dd/mm/yyyy (or sent by a date picker as yyyy-mm-dd)."""
 
+    widget = TextInput()
+
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, format=["%d/%m/%Y", "%Y-%m-%d"], **kwargs)
-        self.render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", **(self.render_kw or {})}
+        self.render_kw = {"placeholder": _l("dd/mm/yyyy"), "inputmode": "numeric", **(self.render_kw or {})}
 
     def _value(self):
         if self.raw_data:
@@ -285,7 +296,8 @@ class BoardForm(FlaskForm):
     address = Text(_l("Address"), [at_most(300)])
     phone = Text(_l("Telephone"), [at_most(100)])
     fax = Text(_l("Fax"), [at_most(100)])
-    email = Text(_l("Email"), [Optional(), at_most(200), Email(message=_l("Enter an email address such as diza@diza.vn."))])
+    email = Text(_l("Email"), [Optional(), at_most(200),
+                               Email(message=_l("Enter an email address such as diza@diza.vn."))])
     website = Text(_l("Website"), [at_most(200)])
     start_date = Day(_l("Start date"), [Optional()])
     end_date = Day(_l("End date"), [Optional()])
@@ -311,7 +323,8 @@ class YearPickForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    year = Year(_l("Year"), [required(), NumberRange(min=1990, max=2100, message=_l("The year must be between %(min)s and %(max)s."))])
+    year = Year(_l("Year"), [required(), NumberRange(
+        min=1990, max=2100, message=_l("The year must be between %(min)s and %(max)s."))])
 
 
 def roster_form(boards, data=None) -> FlaskForm:

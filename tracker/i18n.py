@@ -1,7 +1,7 @@
 """Languages (Vietnamese by default, English on request) and the formats of dates and numbers."""
 from datetime import date, datetime
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import Babel, format_decimal, get_locale
 
 from tracker import ROOT
@@ -9,7 +9,7 @@ from tracker import ROOT
 
 def select_locale() -> str:
     """The language chosen in this browser session, else Vietnamese."""
-    chosen = session.get("lang")
+    chosen = session.get("lang") if has_request_context() else None
     return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

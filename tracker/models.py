@@ -1,7 +1,7 @@
 """Table models: accounts, authorities, boards, clusters, cluster-years and memberships."""
 import enum
 import secrets
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
@@ -50,7 +50,7 @@ class MemberRole(enum.StrEnum):
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _token() -> str:

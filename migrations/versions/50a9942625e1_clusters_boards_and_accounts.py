@@ -4,10 +4,9 @@ Revision ID: 50a9942625e1
 Revises: 
 Create Date: 2026-11-24 13:51:35.230264
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 revision = '50a9942625e1'
 down_revision = None

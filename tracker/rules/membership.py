@@ -71,7 +71,9 @@ def check_roster(year: int, rows: Sequence[Row], spans: Mapping[int, Span], host
     return problems
 
 
-def carry_forward(previous: Iterable[int], spans: Mapping[int, Span], year: int) -> tuple[list[CarriedMember], list[int]]:
+def carry_forward(
+    previous: Iterable[int], spans: Mapping[int, Span], year: int
+) -> tuple[list[CarriedMember], list[int]]:
     """Last year's members for the new year: ended boards replaced by their successor when it exists.
 
     Returns the proposed members (each once) and the ended boards that have no successor to offer.

@@ -3,11 +3,11 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
 from tracker.models import Authority, Board, Cluster, ClusterYear, Membership
 from tracker.rules.membership import Span, exists_in
+from tracker.rules.text import normalise
 from tracker.services.errors import DomainError, NotFound, check_version
 
 
@@ -69,12 +69,14 @@ def _load_for_edit(session: Session, model, row_id: int | None, version: int | N
 
 
 def _unique(session: Session, model, column, value: str, row_id: int | None, field: str, message) -> None:
-    """Refuse a value another row already has (compared without regard to case)."""
-    query = select(model.id).where(func.lower(column) == value.lower())
-    if row_id is not None:
-        query = query.where(model.id != row_id)
-    if session.exec(query).first() is not None:
-        raise DomainError(message, field)
+    """Refuse a value another row already has, compared without regard to case.
+
+    Compared in Python: SQLite's lower() folds only ASCII, so "Đắk Lắk" and "ĐẮK LẮK" would pass it.
+    """
+    wanted = normalise(value).casefold()
+    for other_id, other in session.exec(select(model.id, column)).all():
+        if other_id != row_id and normalise(other).casefold() == wanted:
+            raise DomainError(message, field)
 
 
 def _dates(start: date | None, end: date | None, end_field: str) -> None:
@@ -94,7 +96,9 @@ def _successor(session: Session, model, row_id: int | None, successor_id: int | 
         raise DomainError(_l("Choose a successor from the list."), "successor_id")
     while current is not None and current.successor_id is not None:
         if current.successor_id in seen:
-            raise DomainError(_l("This successor leads back to this record: successors cannot go round in a circle."), "successor_id")
+            raise DomainError(
+                _l("This successor leads back to this record: successors cannot go round in a circle."),
+                "successor_id")
         seen.add(current.id)
         current = session.get(model, current.successor_id)
 
@@ -104,7 +108,9 @@ def get_or_none(session: Session, model, row_id: int | None):
     return None if row_id is None else session.get(model, row_id)
 
 
-def save_authority(*, session: Session, authority_id: int | None, version: int | None, data: AuthorityData) -> Authority:
+def save_authority(
+    *, session: Session, authority_id: int | None, version: int | None, data: AuthorityData
+) -> Authority:
     """Create or update an authority."""
     row = _load_for_edit(session, Authority, authority_id, version)
     _unique(session, Authority, Authority.name, data.name, authority_id, "name",

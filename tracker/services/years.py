@@ -5,7 +5,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from tracker.models import Board, Cluster, ClusterYear, Membership, MemberRole
+from tracker.models import Board, Cluster, ClusterYear, MemberRole, Membership
 from tracker.rules import membership as rules
 from tracker.rules.text import vi_key
 from tracker.services.catalog import get
@@ -127,6 +127,15 @@ class Proposal:
     copied_from: int | None
 
 
+def past_members(session: Session, cluster_id: int) -> set[int]:
+    """Every board that has been a member of the cluster in some year."""
+    query = (
+        select(Membership.board_id).join(ClusterYear, Membership.cluster_year_id == ClusterYear.id)
+        .where(ClusterYear.cluster_id == cluster_id)
+    )
+    return set(session.exec(query).all())
+
+
 def head_history(session: Session, cluster_id: int) -> dict[int, list[int]]:
     """For each board, the years it was head of this cluster."""
     query = (
@@ -140,7 +149,9 @@ def head_history(session: Session, cluster_id: int) -> dict[int, list[int]]:
     return history
 
 
-def propose_roster(*, session: Session, cluster_id: int, year: int, copy_from: int | None, boards: list[Board]) -> Proposal:
+def propose_roster(
+    *, session: Session, cluster_id: int, year: int, copy_from: int | None, boards: list[Board]
+) -> Proposal:
     """The roster to show: this year's if recorded, else a copy of `copy_from` with successors offered."""
     by_name = sorted(boards, key=lambda b: vi_key(b.short_name))
     current = find(session, cluster_id, year)

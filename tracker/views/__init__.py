@@ -22,7 +22,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
         return error_page(400, _("The form has expired"),
-                          _("The page was open too long or came from another site. Go back, reload the page and try again."))
+                          _("The page was open too long or came from another site. "
+                            "Go back, reload the page and try again."))
 
     @app.errorhandler(NotFound)
     @app.errorhandler(404)
@@ -31,7 +32,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(403)
     def forbidden(_error):
-        return error_page(403, _("Not allowed"), _("Your account may not do this. Ask an administrator if you need it."))
+        return error_page(403, _("Not allowed"),
+                          _("Your account may not do this. Ask an administrator if you need it."))
 
     @app.errorhandler(400)
     def bad_request(_error):
@@ -47,4 +49,5 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(_error):
-        return error_page(500, _("Something went wrong"), _("Nothing was saved. Please try again; if it happens again, tell an administrator."))
+        return error_page(500, _("Something went wrong"),
+                          _("Nothing was saved. Please try again; if it happens again, tell an administrator."))

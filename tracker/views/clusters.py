@@ -30,7 +30,11 @@ def index():
 @bp.route("/<int:cluster_id>")
 @access(READ)
 def detail(cluster_id: int):
-    """A cluster's details and its history: a row per year, a column per board, the role in each cell."""
+    """A cluster's details and its history: a row per board, a column per year, the role in each cell."""
+    return _render_detail(cluster_id, YearPickForm())
+
+
+def _render_detail(cluster_id: int, pick: YearPickForm):
     db = get_session()
     cluster = catalog.get(db, Cluster, cluster_id)
     years = db.exec(select(ClusterYear).where(ClusterYear.cluster_id == cluster_id)
@@ -42,7 +46,6 @@ def detail(cluster_id: int):
     roles = {(m.cluster_year_id, m.board_id): m.role for m in members}
     columns = vi_sorted(boards.values(), key=lambda b: b.short_name)
     authority = db.get(Authority, cluster.authority_id) if cluster.authority_id else None
-    pick = YearPickForm(request.args) if "year" in request.args else YearPickForm()
     return render_template("clusters/detail.html", cluster=cluster, years=years, roles=roles, columns=columns,
                            boards=boards, authority=authority, kinds=dict(cluster_kind_choices()), pick=pick,
                            can_edit=can_edit_cluster(current_user, cluster_id=cluster_id))
@@ -55,7 +58,7 @@ def open_year(cluster_id: int):
     form = YearPickForm(request.args)
     if form.validate():
         return redirect(url_for("years.detail", cluster_id=cluster_id, year=form.year.data))
-    return detail(cluster_id)
+    return _render_detail(cluster_id, form), 422
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -57,9 +57,16 @@ def edit(cluster_id: int, year: int):
         copy_from = year - 1
     proposal = years.propose_roster(session=db, cluster_id=cluster_id, year=year, copy_from=copy_from,
                                     boards=all_boards)
-    # Every board has a line; those that did not exist this year are folded away in the page.
+    # Every board has a line: this cluster's members (now and before) first; other boards and boards
+    # that did not exist this year are folded away in the page.
     boards = all_boards
-    existing = {b.id for b in all_boards if b.id in proposal.rows or exists_in(years.spans([b])[b.id], year)}
+    ours = set(proposal.rows) | years.past_members(db, cluster_id)
+    existed = {b.id for b in all_boards if exists_in(years.spans([b])[b.id], year)}
+    groups = {
+        "current": [b for b in boards if b.id in ours and (b.id in existed or b.id in proposal.rows)],
+        "others": [b for b in boards if b.id not in ours and b.id in existed],
+        "missing": [b for b in boards if b.id not in existed and b.id not in proposal.rows],
+    }
     data = {"version": cluster_year.version if cluster_year else 0}
     if cluster_year is not None:
         data.update(host_board_id=cluster_year.host_board_id, conference_date=cluster_year.conference_date,
@@ -91,13 +98,12 @@ def edit(cluster_id: int, year: int):
             db.commit()
             flash(_("The members of %(year)s are saved.", year=year), "success")
             return redirect(url_for("years.detail", cluster_id=cluster_id, year=year))
-    others = [b for b in boards if b.id not in existing]
     status = 409 if conflict else 422 if (form.errors or getattr(form, "form_errors", None)) else 200
     recorded = sorted(db.exec(select(ClusterYear.year).where(ClusterYear.cluster_id == cluster_id)).all())
     return render_template(
         "years/edit.html", cluster=cluster, year=year, cluster_year=cluster_year, form=form,
-        current=[b for b in boards if b.id in existing], others=others,
-        others_open=any(form[f"member_{b.id}"].errors or form[f"member_{b.id}"].data for b in others),
+        groups=groups, opened={name: any(form[f"member_{b.id}"].errors or form[f"member_{b.id}"].data for b in rows)
+                               for name, rows in groups.items()},
         proposal=proposal, by_id={b.id: b for b in all_boards}, recorded=[y for y in recorded if y != year],
         conflict=conflict, conflict_message=conflict_message() if conflict else None), status
 
