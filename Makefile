@@ -6,7 +6,9 @@ STAMP  := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut 
 PO     := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run test test-sqlite test-postgres lint translations extract system-deps clean
+install: $(STAMP) $(MO)
+
+.PHONY: install run test test-sqlite test-postgres lint translations extract system-deps clean
 
 run: $(STAMP) $(MO)
 	$(FLASK) first-run

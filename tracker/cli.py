@@ -80,7 +80,15 @@ def first_run() -> None:
         session.commit()
 
 
+@click.command("db-revision")
+@click.argument("message")
+@with_appcontext
+def db_revision(message: str) -> None:
+    """Write a draft migration from the difference between the models and the database (for developers)."""
+    migrate.revision(get_engine(), message)
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (init_db, create_user, seed_demo, first_run):
+    for command in (init_db, create_user, seed_demo, first_run, db_revision):
         app.cli.add_command(command)
