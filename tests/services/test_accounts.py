@@ -131,3 +131,17 @@ def test_disabling_an_account_ends_its_sessions_and_logins(db, make_user):
     accounts.set_active(session=db, user_id=user.id, active=True, acting_user_id=admin.id)
     db.commit()
     assert login(db, "thuky", PASSWORD) is not None
+
+
+def test_the_only_administrator_keeps_her_role(db, make_user):
+    admin = make_user("admin", "admin")
+    with pytest.raises(DomainError) as refused:
+        accounts.update_user(session=db, user_id=admin.id, version=admin.version, role="viewer", full_name="",
+                             cluster_ids=[])
+    assert refused.value.field == "role"
+    db.rollback()
+    make_user("admin2", "admin")
+    accounts.update_user(session=db, user_id=admin.id, version=admin.version, role="viewer", full_name="",
+                         cluster_ids=[])
+    db.commit()
+    assert db.get(User, admin.id).role == "viewer"

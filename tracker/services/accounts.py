@@ -75,6 +75,9 @@ def update_user(
     check_version(user, version)
     if role not in set(Role):
         raise DomainError(_l("Choose a valid role."), "role")
+    if user.role == Role.ADMIN and role != Role.ADMIN and user.active and count_admins(session) == 1:
+        raise DomainError(_l("This is the only active administrator: make another account administrator first."),
+                          "role")
     user.role, user.full_name = role, full_name
     _assign(session, user, cluster_ids)
     session.add(user)
