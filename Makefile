@@ -40,7 +40,7 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $@
 
 %.mo: %.po $(STAMP)
-	$(VENV)/bin/pybabel compile --use-fuzzy -i $< -o $@ 2>/dev/null || $(VENV)/bin/pybabel compile -i $< -o $@
+	$(VENV)/bin/pybabel compile -i $< -o $@
 
 # Refresh the catalogue after changing strings: extract, then merge into every language.
 extract: $(STAMP)

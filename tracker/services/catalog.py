@@ -108,6 +108,15 @@ def get_or_none(session: Session, model, row_id: int | None):
     return None if row_id is None else session.get(model, row_id)
 
 
+def _apply(session: Session, row, data):
+    """Copy the checked values onto the row and flush it."""
+    for key, value in asdict(data).items():
+        setattr(row, key, value)
+    session.add(row)
+    session.flush()
+    return row
+
+
 def save_authority(
     *, session: Session, authority_id: int | None, version: int | None, data: AuthorityData
 ) -> Authority:
@@ -117,11 +126,7 @@ def save_authority(
             _l("An authority with this name already exists."))
     _dates(data.valid_from, data.valid_to, "valid_to")
     _successor(session, Authority, authority_id, data.successor_id)
-    for key, value in asdict(data).items():
-        setattr(row, key, value)
-    session.add(row)
-    session.flush()
-    return row
+    return _apply(session, row, data)
 
 
 def save_board(*, session: Session, board_id: int | None, version: int | None, data: BoardData) -> Board:
@@ -146,11 +151,7 @@ def save_board(*, session: Session, board_id: int | None, version: int | None, d
                    years=", ".join(map(str, outside))),
                 "start_date" if data.start_date and data.start_date.year > outside[0] else "end_date",
             )
-    for key, value in asdict(data).items():
-        setattr(row, key, value)
-    session.add(row)
-    session.flush()
-    return row
+    return _apply(session, row, data)
 
 
 def save_cluster(*, session: Session, cluster_id: int | None, version: int | None, data: ClusterData) -> Cluster:
@@ -160,11 +161,7 @@ def save_cluster(*, session: Session, cluster_id: int | None, version: int | Non
             _l("A cluster with this name already exists."))
     if data.authority_id is not None and session.get(Authority, data.authority_id) is None:
         raise DomainError(_l("Choose an authority from the list."), "authority_id")
-    for key, value in asdict(data).items():
-        setattr(row, key, value)
-    session.add(row)
-    session.flush()
-    return row
+    return _apply(session, row, data)
 
 
 def all_rows(session: Session, model) -> list:
