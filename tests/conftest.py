@@ -15,6 +15,7 @@ from tracker.services import accounts
 
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery"
+SEEDED = ("award_type",)  # tables the migrations fill: restored after each PostgreSQL test
 
 
 @pytest.fixture(scope="session")
@@ -28,8 +29,11 @@ def _template_db(tmp_path_factory):
         engine.dispose()
         engine = make_engine(PG_URL)
         migrate.upgrade(engine)
+        with engine.connect() as conn:
+            seeded = {name: [dict(r._mapping) for r in conn.execute(metadata.tables[name].select())]
+                      for name in SEEDED}
         engine.dispose()
-        return None
+        return seeded
     path = tmp_path_factory.mktemp("template") / "tracker.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
@@ -46,6 +50,11 @@ def database_url(_template_db, tmp_path):
         names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
         with engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            for name, rows in _template_db.items():
+                table = metadata.tables[name]
+                conn.execute(table.insert(), rows)
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                                  f"(SELECT max(id) FROM {name}))"))
         engine.dispose()
         return
     path = tmp_path / "tracker.sqlite3"

@@ -16,11 +16,21 @@ from wtforms import (
 )
 from wtforms.fields.choices import Choice as WtfChoice
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from tracker.models import BoardKind, ClusterKind, Role
+from tracker.models import AwardKind, BoardKind, ClusterKind, Role
 from tracker.rules.text import has_control_characters, normalise
+from tracker.rules.voting import parse_fraction, show_fraction
 
 REQUIRED = _l("This field is required.")
 
@@ -342,3 +352,91 @@ def roster_form(boards, data=None) -> FlaskForm:
         setattr(RosterForm, f"member_{board.id}", BooleanField(board.short_name))
         setattr(RosterForm, f"role_{board.id}", Choice(_l("Role"), choices=role_choices_, default="member"))
     return RosterForm(data=data)
+
+
+class FractionText(Text):
+    """A share typed as 2/3, 1/2 or 50%; kept as an exact fraction."""
+
+    def process_formdata(self, valuelist):
+        """Parse the share, with a message in the user's language."""
+        super().process_formdata(valuelist)
+        text = self.data
+        self.data = None
+        if text:
+            try:
+                self.data = parse_fraction(text)
+            except ValueError:
+                self.raw_data = [text]
+                raise ValueError(_l("Enter a share between 0 and 1 such as 2/3, 1/2 or 50%.")) from None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return show_fraction(self.data) if self.data is not None else ""
+
+    def pre_validate(self, form):
+        """No control-character check: the value is a number."""
+
+
+class SeatCount(IntegerField):
+    """A number of seats, 0 to 50."""
+
+    def process_formdata(self, valuelist):
+        """Read a whole number, with a message in the user's language."""
+        self.data = 0
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = int(valuelist[0].strip())
+            except ValueError:
+                self.data = None
+                raise ValueError(_l("Enter a whole number of seats.")) from None
+
+
+def award_kind_choices():
+    """Flag, certificate or title."""
+    return [(AwardKind.FLAG.value, _l("Emulation flag")), (AwardKind.CERTIFICATE.value, _l("Certificate of merit")),
+            (AwardKind.TITLE.value, _l("Title"))]
+
+
+class AwardTypeForm(FlaskForm):
+    """A form of collective award."""
+
+    code = Text(_l("Code"), [required(), at_most(20)])
+    name_vi = Text(_l("Name in Vietnamese"), [required(), at_most(200)])
+    name_en = Text(_l("Name in English"), [at_most(200)])
+    kind = Choice(_l("Kind"))
+    level = Text(_l("Decided by"), [at_most(100)])
+    precedence = IntegerField(_l("Precedence (1 = highest)"), [
+        DataRequired(message=REQUIRED),
+        NumberRange(min=1, max=999, message=_l("Enter a number between %(min)s and %(max)s."))])
+    active = BooleanField(_l("In use"))
+    version = Version()
+
+    def validate_code(self, field):
+        """Codes are short: capital letters, digits and underscore."""
+        if field.data and not all(ch.isascii() and (ch.isalnum() or ch == "_") for ch in field.data):
+            raise ValidationError(_l("Use only letters without accents, digits and underscore."))
+
+
+def base_choices():
+    """What the threshold is a share of."""
+    return [("members", _l("all members")), ("present", _l("members present")), ("valid", _l("valid ballots"))]
+
+
+def rule_form(award_types, data=None) -> FlaskForm:
+    """A cluster-year's voting rule, with a seats field per award type."""
+
+    class RuleForm(FlaskForm):
+        quorum = FractionText(_l("Quorum: share of members present"), [DataRequired(message=REQUIRED)])
+        threshold = FractionText(_l("Threshold"), [InputRequired(message=REQUIRED)])
+        base = Choice(_l("Share of"), choices=base_choices())
+        strict = Choice(_l("Comparison"), choices=[("1", _l("more than (>)")), ("0", _l("at least (≥)"))])
+        tie_break = Choice(_l("A tie at the last seat"), choices=[
+            ("runoff", _l("is settled by a runoff round")), ("score", _l("is settled by the score ranking"))])
+        second_entry = BooleanField(_l("A second person re-enters the counts before they are checked"))
+        citation = LongText(_l("Citation of the cluster's regulation"), [at_most(1000)])
+        version = Version()
+
+    for award in award_types:
+        setattr(RuleForm, f"seats_{award.code}", SeatCount(award.name_vi))
+    return RuleForm(data=data)

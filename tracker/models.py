@@ -196,3 +196,56 @@ class Membership(SQLModel, table=True):
     board_id: int = Field(sa_column=_fk("board.id", nullable=False))
     role: str = Field(default=MemberRole.MEMBER, max_length=16)
     assumed: bool = Field(default=False)  # recorded without a published source (demo data)
+
+
+class AwardKind(enum.StrEnum):
+    """What an award is: an emulation flag, a certificate of merit, or a title."""
+
+    FLAG = "flag"
+    CERTIFICATE = "certificate"
+    TITLE = "title"
+
+
+class AwardType(SQLModel, table=True):
+    """A form of collective award (domain.md section 4); precedence 1 is the highest."""
+
+    __tablename__ = "award_type"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True)
+    name_vi: str = Field(max_length=200)
+    name_en: str = Field(default="", max_length=200)
+    kind: str = Field(default=AwardKind.CERTIFICATE, max_length=16)
+    level: str = Field(default="", max_length=100)  # who decides: Prime Minister, Minister, head of unit
+    precedence: int = Field(default=100)
+    active: bool = Field(default=True)
+    version: int = Field(default=1)
+
+
+class VotingRule(SQLModel, table=True):
+    """A cluster-year's voting rule (its regulation, quy chế): quorum, threshold, base, ties, citation."""
+
+    __tablename__ = "voting_rule"
+    id: int | None = Field(default=None, primary_key=True)
+    cluster_year_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("cluster_year.id", ondelete="CASCADE"), nullable=False, unique=True)
+    )
+    quorum_num: int = 2
+    quorum_den: int = 3
+    threshold_num: int = 1
+    threshold_den: int = 2
+    base: str = Field(default="members", max_length=16)
+    strict: bool = True
+    tie_break: str = Field(default="runoff", max_length=16)
+    second_entry: bool = True  # counts are re-entered by a second person before they are checked
+    citation: str = Field(default="", max_length=1000)
+    version: int = Field(default=1)
+
+
+class Seats(SQLModel, table=True):
+    """How many boards a cluster-year may elect for one award type."""
+
+    __table_args__ = (UniqueConstraint("cluster_year_id", "award_type_id", name="uq_seats_cluster_year_award"),)
+    id: int | None = Field(default=None, primary_key=True)
+    cluster_year_id: int = Field(sa_column=_fk("cluster_year.id", nullable=False, ondelete="CASCADE"))
+    award_type_id: int = Field(sa_column=_fk("award_type.id", nullable=False))
+    seats: int = 1

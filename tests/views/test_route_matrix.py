@@ -30,7 +30,7 @@ def world(db, make_board, make_cluster, make_user):
 
 def _cases(rule, world):
     """The URLs to try for a rule: for object routes, one on the secretary's own object and one on another's."""
-    args = {"year": 2019, "authority_id": world["authority"].id, "user_id": world["target"].id}
+    args = {"year": 2019, "authority_id": world["authority"].id, "user_id": world["target"].id, "award_type_id": 1}
     if "cluster_id" in rule.arguments:
         yield "own", rule.build({**args, "cluster_id": world["own"].id}, append_unknown=False)[1]
         yield "other", rule.build({**args, "cluster_id": world["other"].id}, append_unknown=False)[1]

@@ -60,7 +60,8 @@ def get(session: Session, model: type[SQLModel], row_id: int, *, for_update: boo
     return row
 
 
-def _load_for_edit(session: Session, model, row_id: int | None, version: int | None):
+def load_for_edit(session: Session, model, row_id: int | None, version: int | None):
+    """A new row, or the stored one locked for this transaction after checking the form's version."""
     if row_id is None:
         return model()
     row = get(session, model, row_id, for_update=True)
@@ -68,7 +69,7 @@ def _load_for_edit(session: Session, model, row_id: int | None, version: int | N
     return row
 
 
-def _unique(session: Session, model, column, value: str, row_id: int | None, field: str, message) -> None:
+def check_unique(session: Session, model, column, value: str, row_id: int | None, field: str, message) -> None:
     """Refuse a value another row already has, compared without regard to case.
 
     Compared in Python: SQLite's lower() folds only ASCII, so "Đắk Lắk" and "ĐẮK LẮK" would pass it.
@@ -108,7 +109,7 @@ def get_or_none(session: Session, model, row_id: int | None):
     return None if row_id is None else session.get(model, row_id)
 
 
-def _apply(session: Session, row, data):
+def apply_data(session: Session, row, data):
     """Copy the checked values onto the row and flush it."""
     for key, value in asdict(data).items():
         setattr(row, key, value)
@@ -121,20 +122,20 @@ def save_authority(
     *, session: Session, authority_id: int | None, version: int | None, data: AuthorityData
 ) -> Authority:
     """Create or update an authority."""
-    row = _load_for_edit(session, Authority, authority_id, version)
-    _unique(session, Authority, Authority.name, data.name, authority_id, "name",
+    row = load_for_edit(session, Authority, authority_id, version)
+    check_unique(session, Authority, Authority.name, data.name, authority_id, "name",
             _l("An authority with this name already exists."))
     _dates(data.valid_from, data.valid_to, "valid_to")
     _successor(session, Authority, authority_id, data.successor_id)
-    return _apply(session, row, data)
+    return apply_data(session, row, data)
 
 
 def save_board(*, session: Session, board_id: int | None, version: int | None, data: BoardData) -> Board:
     """Create or update a board; its dates must still cover every year it is a member."""
-    row = _load_for_edit(session, Board, board_id, version)
-    _unique(session, Board, Board.short_name, data.short_name, board_id, "short_name",
+    row = load_for_edit(session, Board, board_id, version)
+    check_unique(session, Board, Board.short_name, data.short_name, board_id, "short_name",
             _l("Another board already has the short name %(name)s.", name=data.short_name))
-    _unique(session, Board, Board.name, data.name, board_id, "name",
+    check_unique(session, Board, Board.name, data.name, board_id, "name",
             _l("Another board already has this name."))
     _dates(data.start_date, data.end_date, "end_date")
     _successor(session, Board, board_id, data.successor_id)
@@ -151,17 +152,17 @@ def save_board(*, session: Session, board_id: int | None, version: int | None, d
                    years=", ".join(map(str, outside))),
                 "start_date" if data.start_date and data.start_date.year > outside[0] else "end_date",
             )
-    return _apply(session, row, data)
+    return apply_data(session, row, data)
 
 
 def save_cluster(*, session: Session, cluster_id: int | None, version: int | None, data: ClusterData) -> Cluster:
     """Create or update a cluster."""
-    row = _load_for_edit(session, Cluster, cluster_id, version)
-    _unique(session, Cluster, Cluster.name, data.name, cluster_id, "name",
+    row = load_for_edit(session, Cluster, cluster_id, version)
+    check_unique(session, Cluster, Cluster.name, data.name, cluster_id, "name",
             _l("A cluster with this name already exists."))
     if data.authority_id is not None and session.get(Authority, data.authority_id) is None:
         raise DomainError(_l("Choose an authority from the list."), "authority_id")
-    return _apply(session, row, data)
+    return apply_data(session, row, data)
 
 
 def all_rows(session: Session, model) -> list:

@@ -6,12 +6,12 @@ from sqlmodel import select
 
 from tracker.auth import ADMIN, access
 from tracker.db import get_session
-from tracker.forms import ActionForm, UserForm, role_choices
-from tracker.models import Cluster, SecretaryCluster, User
+from tracker.forms import ActionForm, AwardTypeForm, UserForm, award_kind_choices, role_choices
+from tracker.models import AwardType, Cluster, SecretaryCluster, User
 from tracker.rules.text import vi_sorted
-from tracker.services import accounts
+from tracker.services import accounts, catalog, voting
 from tracker.services.errors import DomainError
-from tracker.views._forms import run_edit, show_errors
+from tracker.views._forms import data_for, run_edit, show_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -114,3 +114,42 @@ def user_reset(user_id: int):
     db.commit()
     return render_template("admin/password_shown.html", user=user, password=password)
 
+
+
+@bp.route("/award-types")
+@access(ADMIN)
+def award_types():
+    """The award types, highest first."""
+    return render_template("admin/award_types.html", award_types=voting.award_types(get_session()),
+                           kinds=dict(award_kind_choices()))
+
+
+@bp.route("/award-types/new", methods=["GET", "POST"])
+@access(ADMIN)
+def award_type_new():
+    """Add an award type."""
+    return _edit_award_type(None)
+
+
+@bp.route("/award-types/<int:award_type_id>/edit", methods=["GET", "POST"])
+@access(ADMIN)
+def award_type_edit(award_type_id: int):
+    """Change an award type."""
+    return _edit_award_type(award_type_id)
+
+
+def _edit_award_type(award_type_id: int | None):
+    db = get_session()
+    award = catalog.get(db, AwardType, award_type_id) if award_type_id else None
+    form = AwardTypeForm(obj=award, data=None if award else {"active": True})
+    form.kind.choices = award_kind_choices()
+    return run_edit(
+        form=form,
+        save=lambda: voting.save_award_type(session=db, award_type_id=award_type_id, version=form.version.data,
+                                            data=voting.AwardTypeData(**data_for(form, voting.AwardTypeData))),
+        conflict_fields=["code", "name_vi", "name_en", "kind", "level", "precedence", "active"],
+        template="admin/award_type_edit.html",
+        saved=_("Award type saved."),
+        next_url=lambda _row: url_for("admin.award_types"),
+        award=award,
+    )

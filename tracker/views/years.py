@@ -6,14 +6,15 @@ from sqlmodel import select
 
 from tracker.auth import EDIT_CLUSTER, READ, access
 from tracker.db import get_session
-from tracker.forms import roster_form
+from tracker.forms import base_choices, roster_form, rule_form
 from tracker.models import Board, Cluster, ClusterYear, MemberRole
 from tracker.rules.membership import Row, exists_in
 from tracker.rules.text import vi_sorted
-from tracker.services import catalog, years
+from tracker.rules.voting import RuleValues, show_fraction
+from tracker.services import catalog, voting, years
 from tracker.services.errors import Conflict, DomainError
 from tracker.services.permissions import can_edit_cluster
-from tracker.views._forms import conflict_message, describe, show_errors
+from tracker.views._forms import conflict_message, describe, run_edit, show_errors
 
 bp = Blueprint("years", __name__, url_prefix="/clusters/<int:cluster_id>/years")
 
@@ -38,8 +39,10 @@ def detail(cluster_id: int, year: int):
         order = {MemberRole.HEAD: 0, MemberRole.DEPUTY: 1}
         members.sort(key=lambda m: order.get(m.role, 2))
     recorded = sorted(db.exec(select(ClusterYear.year).where(ClusterYear.cluster_id == cluster_id)).all())
+    effective, _own = voting.effective_rule(db, cluster_id, year)
     return render_template("years/detail.html", cluster=cluster, year=year, cluster_year=cluster_year,
-                           members=members, boards=boards, recorded=recorded,
+                           members=members, boards=boards, recorded=recorded, effective=effective,
+                           awards=voting.award_types(db), bases=dict(base_choices()), fraction=show_fraction,
                            can_edit=can_edit_cluster(current_user, cluster_id=cluster_id))
 
 
@@ -120,3 +123,37 @@ def _roster_conflict(db, current: ClusterYear, rows: list[Row], boards: dict[int
     host = boards.get(current.host_board_id)
     lines.append((_("Host of the year-end review"), describe(host.short_name if host else None), "…"))
     return lines
+
+
+@bp.route("/<int:year>/rule", methods=["GET", "POST"])
+@access(EDIT_CLUSTER, can_edit_cluster)
+def rule_edit(cluster_id: int, year: int):
+    """The voting rule and seats of the year, starting from the saved, copied or default values."""
+    _year_or_404(year)
+    db = get_session()
+    cluster = catalog.get(db, Cluster, cluster_id)
+    cluster_year = years.find(db, cluster_id, year)
+    effective, own = voting.effective_rule(db, cluster_id, year)
+    awards = [a for a in voting.award_types(db) if a.active or a.code in effective.seats]
+    rule = effective.rule
+    data = {"quorum": rule.quorum, "threshold": rule.threshold, "base": rule.base,
+            "strict": "1" if rule.strict else "0", "tie_break": rule.tie_break,
+            "second_entry": rule.second_entry, "citation": rule.citation,
+            "version": own.version if own else 0}
+    data.update({f"seats_{a.code}": effective.seats.get(a.code, 0) for a in awards})
+    form = rule_form(awards, data=data if request.method == "GET" else None)
+
+    def save():
+        values = RuleValues(quorum=form.quorum.data, threshold=form.threshold.data, base=form.base.data,
+                            strict=form.strict.data == "1", tie_break=form.tie_break.data,
+                            second_entry=form.second_entry.data, citation=form.citation.data)
+        seats = {a.code: form[f"seats_{a.code}"].data or 0 for a in awards}
+        return voting.save_rule(session=db, cluster_id=cluster_id, year=year, version=form.version.data,
+                                rule=values, seats=seats)
+
+    return run_edit(
+        form=form, save=save, conflict_fields=["base", "tie_break", "second_entry", "citation"],
+        template="years/rule.html",
+        saved=_("The voting rule of %(year)s is saved.", year=year),
+        next_url=lambda _row: url_for("years.detail", cluster_id=cluster_id, year=year),
+        cluster=cluster, year=year, cluster_year=cluster_year, effective=effective, awards=awards)
