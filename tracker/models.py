@@ -249,3 +249,72 @@ class Seats(SQLModel, table=True):
     cluster_year_id: int = Field(sa_column=_fk("cluster_year.id", nullable=False, ondelete="CASCADE"))
     award_type_id: int = Field(sa_column=_fk("award_type.id", nullable=False))
     seats: int = 1
+
+
+class RoundStatus(enum.StrEnum):
+    """Where a ballot round stands: opened, counts entered, re-entered and matched (or confirmed), locked."""
+
+    DRAFT = "draft"
+    ENTERED = "entered"
+    CHECKED = "checked"
+    FINALISED = "finalised"
+
+
+class BallotRound(SQLModel, table=True):
+    """A vote of one cluster-year for one award type; number 1 is the main round, later numbers are runoffs."""
+
+    __tablename__ = "ballot_round"
+    __table_args__ = (
+        UniqueConstraint("cluster_year_id", "award_type_id", "number", name="uq_ballot_round_cluster_year_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    cluster_year_id: int = Field(sa_column=_fk("cluster_year.id", nullable=False))
+    award_type_id: int = Field(sa_column=_fk("award_type.id", nullable=False))
+    number: int = 1
+    runoff_of_id: int | None = Field(default=None, sa_column=_fk("ballot_round.id"))
+    runoff_candidates: str = Field(default="", max_length=2000)  # JSON list of board ids, runoffs only
+    seats: int = 1
+    status: str = Field(default=RoundStatus.DRAFT, max_length=16)
+    revision: int = 1  # the current version of the counts; each amendment adds one
+    held_on: date | None = None
+    place: str = Field(default="", max_length=300)
+    committee: str = Field(default="", max_length=2000)  # the counting committee, one person per line
+    illustrative: bool = False  # demo figures: the source does not give the counts
+    chain_head: str = Field(default="", max_length=64)  # hash of the round's latest event
+    version: int = Field(default=1)
+
+
+class BallotRevision(SQLModel, table=True):
+    """One version of a round's counts: the first entry, the second entry, and the result once finalised.
+    A finalised revision is never updated (a database trigger refuses it); an amendment adds a revision."""
+
+    __tablename__ = "ballot_revision"
+    __table_args__ = (UniqueConstraint("round_id", "revision", name="uq_ballot_revision_round_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(sa_column=_fk("ballot_round.id", nullable=False))
+    revision: int = 1
+    reason: str = Field(default="", max_length=2000)  # why an amendment was made
+    counts: str = Field(default="")  # canonical JSON: rule, members, seats, present, ballots, votes
+    entered_by: int | None = Field(default=None, sa_column=_fk("user.id"))
+    entered_at: datetime | None = None
+    checked_by: int | None = Field(default=None, sa_column=_fk("user.id"))
+    checked_at: datetime | None = None
+    result: str = Field(default="")  # canonical JSON of the tally, written once at finalisation
+    finalised_by: int | None = Field(default=None, sa_column=_fk("user.id"))
+    finalised_at: datetime | None = None
+
+
+class BallotEvent(SQLModel, table=True):
+    """An append-only, hash-chained record of what happened to a round (triggers refuse updates and deletes)."""
+
+    __tablename__ = "ballot_event"
+    __table_args__ = (UniqueConstraint("round_id", "seq", name="uq_ballot_event_round_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(sa_column=_fk("ballot_round.id", nullable=False))
+    seq: int
+    kind: str = Field(max_length=20)
+    user_id: int | None = Field(default=None, sa_column=_fk("user.id"))
+    at: datetime
+    payload: str  # canonical JSON of the event, hashed with the previous hash
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)

@@ -42,7 +42,8 @@ def save_award_type(*, session: Session, award_type_id: int | None, version: int
     return apply_data(session, row, data)
 
 
-def _values(row: VotingRule) -> rules.RuleValues:
+def rule_values(row: VotingRule) -> rules.RuleValues:
+    """A saved rule as values."""
     return rules.RuleValues(
         quorum=Fraction(row.quorum_num, row.quorum_den), threshold=Fraction(row.threshold_num, row.threshold_den),
         base=row.base, strict=row.strict, tie_break=row.tie_break, second_entry=row.second_entry,
@@ -61,7 +62,7 @@ def effective_rule(session: Session, cluster_id: int, year: int) -> tuple[rules.
     if cy_ids:
         for seat in session.exec(select(Seats).where(Seats.cluster_year_id.in_(list(cy_ids)))).all():
             seats[cy_ids[seat.cluster_year_id]][codes[seat.award_type_id]] = seat.seats
-    saved = {y: (_values(row), seats[y]) for y, row in saved_rows}
+    saved = {y: (rule_values(row), seats[y]) for y, row in saved_rows}
     own = next((row for y, row in saved_rows if y == year), None)
     return rules.effective(year, saved), own
 

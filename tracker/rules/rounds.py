@@ -1,0 +1,95 @@
+"""A ballot round's stored counts as plain data: what the counting committee read out, the rule it was counted
+under, and the tally of them. Everything here is pure: the JSON these functions write is what the event log
+hashes and what `verify` recounts."""
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from tracker.rules import ballot
+from tracker.rules.voting import RuleValues
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What is typed after a vote: the boards present, the ballots, the votes per candidate (board id)."""
+
+    present: frozenset[int]
+    issued: int
+    returned: int
+    invalid: int
+    votes: Mapping[int, int] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> int:
+        """Ballots returned less the invalid ones."""
+        return self.returned - self.invalid
+
+
+def differences(first: Figures, second: Figures) -> list[str]:
+    """The fields where two entries of the same count disagree (vote fields are named votes_<board id>)."""
+    names = [name for name in ("present", "issued", "returned", "invalid")
+             if getattr(first, name) != getattr(second, name)]
+    for board_id in sorted(set(first.votes) | set(second.votes)):
+        if first.votes.get(board_id) != second.votes.get(board_id):
+            names.append(f"votes_{board_id}")
+    return names
+
+
+def counts_json(rule: RuleValues, members: Iterable[int], seats: int, figures: Figures) -> dict:
+    """The stored counts of a revision: the rule and members as they were, and the figures."""
+    return {
+        "rule": {"quorum": _fraction(rule.quorum), "threshold": _fraction(rule.threshold), "base": rule.base,
+                 "strict": rule.strict, "tie_break": rule.tie_break},
+        "members": sorted(members),
+        "seats": seats,
+        **figures_json(figures),
+    }
+
+
+def figures_json(figures: Figures) -> dict:
+    """The figures alone, as JSON (vote keys are board ids as strings)."""
+    return {"present": sorted(figures.present), "issued": figures.issued, "returned": figures.returned,
+            "invalid": figures.invalid, "votes": {str(k): v for k, v in sorted(figures.votes.items())}}
+
+
+def figures_of(counts: Mapping) -> Figures:
+    """The figures of stored counts."""
+    return Figures(present=frozenset(counts["present"]), issued=counts["issued"], returned=counts["returned"],
+                   invalid=counts["invalid"], votes={int(k): v for k, v in counts["votes"].items()})
+
+
+def rule_of(counts: Mapping) -> ballot.Rule:
+    """The engine's rule from stored counts."""
+    rule = counts["rule"]
+    return ballot.Rule(quorum=Fraction(rule["quorum"]), threshold=Fraction(rule["threshold"]), base=rule["base"],
+                       strict=rule["strict"], tie_break=rule["tie_break"])
+
+
+def tally_counts(counts: Mapping) -> ballot.RoundResult:
+    """Count stored counts under their stored rule (raises ballot.BallotError when they contradict each other)."""
+    figures = figures_of(counts)
+    return ballot.tally(rule_of(counts), ballot.RoundInput(
+        seats=counts["seats"], members=len(counts["members"]), present=len(figures.present),
+        issued=figures.issued, returned=figures.returned, invalid=figures.invalid,
+        votes={str(k): v for k, v in figures.votes.items()}))
+
+
+def result_json(result: ballot.RoundResult) -> dict:
+    """A result as stored and hashed."""
+    return {
+        "quorum_met": result.quorum_met,
+        "valid": result.valid,
+        "elected": [int(c) for c in result.elected],
+        "outcomes": [{"candidate": int(o.candidate), "votes": o.votes, "share": _fraction(o.share),
+                      "passed": o.passed, "rank": o.rank, "status": str(o.status), "reason_vi": o.reason_vi,
+                      "reason_en": o.reason_en} for o in result.outcomes],
+    }
+
+
+def tied(result: Mapping) -> list[int]:
+    """Candidates of a stored result sent to a runoff."""
+    return [o["candidate"] for o in result["outcomes"] if o["status"] == ballot.Status.TIE_RUNOFF]
+
+
+def _fraction(value: Fraction) -> str:
+    return f"{value.numerator}/{value.denominator}"

@@ -1,0 +1,316 @@
+"""Ballot rounds: open, enter the counts, check them by a second entry, finalise, amend, open a runoff.
+Every step appends a hash-chained event; this module is the only writer of rounds, revisions and events."""
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, func, select
+
+from tracker.models import (
+    AwardType,
+    BallotEvent,
+    BallotRevision,
+    BallotRound,
+    Board,
+    ClusterYear,
+    RoundStatus,
+    User,
+    VotingRule,
+)
+from tracker.rules import ballot
+from tracker.rules import rounds as rules
+from tracker.rules.chain import GENESIS, canonical, link
+from tracker.rules.text import vi_sorted
+from tracker.services import voting, years
+from tracker.services.catalog import get
+from tracker.services.errors import DomainError, check_version
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """When and where the vote was held and who counted it (printed on the minutes)."""
+
+    held_on: date | None = None
+    place: str = ""
+    committee: str = ""
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """The second entry: whether it matched the first, and the fields that differ."""
+
+    matched: bool
+    fields: list[str]
+    first: rules.Figures
+    second: rules.Figures
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def append_event(session: Session, round_: BallotRound, kind: str, user: User | None, data: dict) -> BallotEvent:
+    """Add an event to the round's chain and move its head."""
+    seq = (session.exec(select(func.max(BallotEvent.seq)).where(BallotEvent.round_id == round_.id)).one() or 0) + 1
+    at = _now()
+    payload = canonical({"kind": kind, "round": round_.id, "seq": seq, "revision": round_.revision,
+                         "user": user.username if user else None, "at": at.isoformat(), "data": data})
+    prev = round_.chain_head or GENESIS
+    event = BallotEvent(round_id=round_.id, seq=seq, kind=kind, user_id=user.id if user else None, at=at,
+                        payload=payload, prev_hash=prev, hash=link(prev, payload))
+    session.add(event)
+    round_.chain_head = event.hash
+    session.add(round_)
+    return event
+
+
+def saved_rule(session: Session, cluster_year: ClusterYear) -> VotingRule:
+    """The rule saved for the cluster-year; a round is never counted under unsaved suggestions."""
+    row = session.exec(select(VotingRule).where(VotingRule.cluster_year_id == cluster_year.id)).first()
+    if row is None:
+        raise DomainError(_l("Save the voting rule of %(year)s first: the suggested defaults are shown there.",
+                             year=cluster_year.year))
+    return row
+
+
+def open_round(*, session: Session, user: User, cluster_id: int, year: int, award_type_id: int | None,
+               meeting: Meeting, illustrative: bool = False) -> BallotRound:
+    """Open the main round of a cluster-year for an award, with the seats of the year's saved rule."""
+    cluster_year = years.find(session, cluster_id, year)
+    if cluster_year is None:
+        raise DomainError(_l("Record the members of %(year)s first; the rule belongs to that year.", year=year))
+    saved_rule(session, cluster_year)
+    award = session.get(AwardType, award_type_id) if award_type_id else None
+    if award is None or not award.active:
+        raise DomainError(_l("Choose an award type in use."), "award_type_id")
+    seats = voting.effective_rule(session, cluster_id, year)[0].seats.get(award.code, 0)
+    if seats < 1:
+        raise DomainError(_l("The rule of %(year)s gives no seats for this award; set them in the voting rule.",
+                             year=year), "award_type_id")
+    taken = select(BallotRound).where(BallotRound.cluster_year_id == cluster_year.id,
+                                      BallotRound.award_type_id == award.id)
+    if session.exec(taken).first() is not None:
+        raise DomainError(_l("This award already has a round in %(year)s; open it from the year's page.",
+                             year=year), "award_type_id")
+    round_ = BallotRound(cluster_year_id=cluster_year.id, award_type_id=award.id, seats=seats,
+                         held_on=meeting.held_on or cluster_year.conference_date,
+                         place=meeting.place or cluster_year.conference_place, committee=meeting.committee,
+                         illustrative=illustrative)
+    session.add(round_)
+    session.flush()
+    append_event(session, round_, "opened", user, {"cluster_year": cluster_year.id, "year": year,
+                                                   "award": award.code, "number": 1, "seats": seats})
+    return round_
+
+
+def revisions(session: Session, round_id: int) -> list[BallotRevision]:
+    """Every version of a round's counts, oldest first."""
+    query = select(BallotRevision).where(BallotRevision.round_id == round_id).order_by(BallotRevision.revision)
+    return list(session.exec(query).all())
+
+
+def events(session: Session, round_id: int) -> list[BallotEvent]:
+    """The round's event log, in order."""
+    return list(session.exec(select(BallotEvent).where(BallotEvent.round_id == round_id)
+                             .order_by(BallotEvent.seq)).all())
+
+
+def official(revs: list[BallotRevision]) -> BallotRevision | None:
+    """The latest finalised revision: the result that counts."""
+    return next((r for r in reversed(revs) if r.finalised_at is not None), None)
+
+
+def elected_higher(session: Session, round_: BallotRound) -> set[int]:
+    """Boards elected (or provisionally elected) for a higher award in the same cluster-year."""
+    award = session.get(AwardType, round_.award_type_id)
+    query = (select(BallotRevision, BallotRound.id).join(BallotRound, BallotRevision.round_id == BallotRound.id)
+             .join(AwardType, AwardType.id == BallotRound.award_type_id)
+             .where(BallotRound.cluster_year_id == round_.cluster_year_id, AwardType.precedence < award.precedence,
+                    BallotRevision.revision == BallotRound.revision, BallotRevision.counts != ""))
+    elected: set[int] = set()
+    for revision, _id in session.exec(query).all():
+        result = json.loads(revision.result) if revision.result else rules.result_json(
+            rules.tally_counts(json.loads(revision.counts)))
+        elected.update(result["elected"])
+    return elected
+
+
+def candidates(session: Session, round_: BallotRound, boards: dict[int, Board]) -> list[int]:
+    """The round's candidates in ballot order: the tied boards of a runoff, the boards already entered, or the
+    year's members less those elected for a higher award, in Vietnamese order of short name."""
+    if round_.runoff_candidates:
+        ids = json.loads(round_.runoff_candidates)
+    else:
+        current = session.exec(select(BallotRevision).where(BallotRevision.round_id == round_.id,
+                                                            BallotRevision.revision == round_.revision)).first()
+        if current is not None and current.counts:
+            ids = [int(k) for k in json.loads(current.counts)["votes"]]
+        else:
+            members = {m.board_id for m in years.memberships(session, round_.cluster_year_id)}
+            ids = list(members - elected_higher(session, round_))
+    return [b.id for b in vi_sorted([boards[i] for i in ids], key=lambda b: b.short_name)]
+
+
+def check_figures(members: set[int], seats: int, candidate_ids: list[int], figures: rules.Figures) -> None:
+    """Refuse counts that contradict each other, each message beside its field and naming the numbers."""
+    errors: dict[str | None, list] = {}
+
+    def refuse(field, message):
+        errors.setdefault(field, []).append(message)
+
+    present = len(figures.present)
+    if not figures.present <= members:
+        refuse(None, _l("Only members of the year can be present."))
+    if set(figures.votes) != set(candidate_ids):
+        refuse(None, _l("The candidates changed meanwhile; reload the page."))
+    if figures.issued > present:
+        refuse("issued", _l("%(n)d ballots issued, but only %(p)d members are ticked present.", n=figures.issued,
+                            p=present))
+    if figures.returned > figures.issued:
+        refuse("returned", _l("%(n)d ballots returned, but only %(i)d issued.", n=figures.returned, i=figures.issued))
+    if figures.invalid > figures.returned:
+        refuse("invalid", _l("%(n)d invalid ballots, but only %(r)d returned.", n=figures.invalid,
+                             r=figures.returned))
+    valid = max(figures.valid, 0)
+    for board_id, votes in figures.votes.items():
+        if votes > valid:
+            refuse(f"votes_{board_id}", _l("%(v)d votes, but only %(n)d valid ballots.", v=votes, n=valid))
+    total = sum(figures.votes.values())
+    if total > valid * seats:
+        refuse(None, _l("The votes add up to %(t)d, more than valid ballots × seats = %(v)d × %(s)d = %(m)d: a "
+                        "ballot marks at most %(s)d names.", t=total, v=valid, s=seats, m=valid * seats))
+    if errors:
+        raise DomainError(None, errors=errors)
+
+
+def _locked(session: Session, round_id: int, version: int | None, *allowed: RoundStatus) -> BallotRound:
+    round_ = get(session, BallotRound, round_id, for_update=True)
+    check_version(round_, version)
+    if round_.status not in allowed:
+        raise DomainError(_l("This round is %(status)s now; reload the page.", status=status_label(round_.status)))
+    return round_
+
+
+def _counts(session: Session, round_: BallotRound, figures: rules.Figures) -> dict:
+    """Check the figures against the year's members, the round's candidates and the saved rule; store them."""
+    cluster_year = session.get(ClusterYear, round_.cluster_year_id)
+    rule = voting.rule_values(saved_rule(session, cluster_year))
+    members = {m.board_id for m in years.memberships(session, cluster_year.id)}
+    boards = {b.id: b for b in session.exec(select(Board)).all()}
+    check_figures(members, round_.seats, candidates(session, round_, boards), figures)
+    counts = rules.counts_json(rule, members, round_.seats, figures)
+    try:
+        rules.tally_counts(counts)
+    except ballot.BallotError as error:  # the checks above should have caught it: still never half-save
+        raise DomainError(str(error)) from None
+    return counts
+
+
+def _current(session: Session, round_: BallotRound) -> BallotRevision:
+    row = session.exec(select(BallotRevision).where(BallotRevision.round_id == round_.id,
+                                                    BallotRevision.revision == round_.revision)).first()
+    return row or BallotRevision(round_id=round_.id, revision=round_.revision)
+
+
+def enter(*, session: Session, user: User, round_id: int, version: int | None, figures: rules.Figures,
+          meeting: Meeting) -> BallotRound:
+    """The first entry of the counts (again, until they are checked)."""
+    round_ = _locked(session, round_id, version, RoundStatus.DRAFT, RoundStatus.ENTERED)
+    counts = _counts(session, round_, figures)
+    revision = _current(session, round_)
+    revision.counts, revision.entered_by, revision.entered_at = canonical(counts), user.id, _now()
+    round_.held_on, round_.place, round_.committee = meeting.held_on, meeting.place, meeting.committee
+    round_.status = RoundStatus.ENTERED
+    session.add(revision)
+    append_event(session, round_, "entered", user, {"counts": counts, "held_on": str(meeting.held_on or ""),
+                                                    "place": meeting.place, "committee": meeting.committee})
+    return round_
+
+
+def second_entry_required(session: Session, round_: BallotRound) -> bool:
+    """Whether the cluster-year's rule asks a second person to re-enter the counts."""
+    cluster_year = session.get(ClusterYear, round_.cluster_year_id)
+    return saved_rule(session, cluster_year).second_entry
+
+
+def check(*, session: Session, user: User, round_id: int, version: int | None,
+          figures: rules.Figures | None) -> CheckOutcome | None:
+    """The second entry, typed without seeing the first: a match checks the round; a mismatch is recorded and
+    blocks. With the second entry switched off, `figures` is None and the round is confirmed as entered."""
+    round_ = _locked(session, round_id, version, RoundStatus.ENTERED)
+    revision = _current(session, round_)
+    first = rules.figures_of(json.loads(revision.counts))
+    outcome = None
+    if second_entry_required(session, round_):
+        if figures is None:
+            raise DomainError(_l("This cluster re-enters the counts before they are checked."))
+        if revision.entered_by == user.id:
+            raise DomainError(_l("The second entry must be made by someone other than the first."))
+        fields = rules.differences(first, figures)
+        outcome = CheckOutcome(not fields, fields, first, figures)
+        if fields:
+            append_event(session, round_, "check_failed", user, {"figures": rules.figures_json(figures),
+                                                                  "fields": fields})
+            return outcome
+    revision.checked_by, revision.checked_at = user.id, _now()
+    round_.status = RoundStatus.CHECKED
+    session.add(revision)
+    append_event(session, round_, "checked", user, {"second_entry": outcome is not None})
+    return outcome
+
+
+def finalise(*, session: Session, user: User, round_id: int, version: int | None) -> BallotRound:
+    """Lock the checked counts and store their result; from now on only an amendment changes them."""
+    round_ = _locked(session, round_id, version, RoundStatus.CHECKED)
+    revision = _current(session, round_)
+    counts = json.loads(revision.counts)
+    result = rules.result_json(rules.tally_counts(counts))
+    revision.result, revision.finalised_by, revision.finalised_at = canonical(result), user.id, _now()
+    round_.status = RoundStatus.FINALISED
+    session.add(revision)
+    append_event(session, round_, "finalised", user, {"counts": counts, "result": result})
+    return round_
+
+
+def amend(*, session: Session, user: User, round_id: int, version: int | None, figures: rules.Figures,
+          reason: str) -> BallotRound:
+    """Correct a finalised round: a new revision with its reason, to be checked and finalised again."""
+    if not reason.strip():
+        raise DomainError(_l("Say why the finalised counts are corrected."), "reason")
+    round_ = _locked(session, round_id, version, RoundStatus.FINALISED)
+    counts = _counts(session, round_, figures)
+    round_.revision += 1
+    round_.status = RoundStatus.ENTERED
+    session.add(BallotRevision(round_id=round_.id, revision=round_.revision, reason=reason, counts=canonical(counts),
+                               entered_by=user.id, entered_at=_now()))
+    append_event(session, round_, "amended", user, {"reason": reason, "counts": counts})
+    return round_
+
+
+def open_runoff(*, session: Session, user: User, round_id: int, version: int | None) -> BallotRound:
+    """Open a runoff among the boards tied at the last seat of a finalised round, for the seats left."""
+    round_ = _locked(session, round_id, version, RoundStatus.FINALISED)
+    result = json.loads(official(revisions(session, round_.id)).result)
+    tied = rules.tied(result)
+    if not tied:
+        raise DomainError(_l("No tie needs a runoff in this round."))
+    if session.exec(select(BallotRound).where(BallotRound.runoff_of_id == round_.id)).first() is not None:
+        raise DomainError(_l("The runoff of this round is already open."))
+    number = session.exec(select(func.max(BallotRound.number)).where(
+        BallotRound.cluster_year_id == round_.cluster_year_id, BallotRound.award_type_id == round_.award_type_id)).one()
+    runoff = BallotRound(cluster_year_id=round_.cluster_year_id, award_type_id=round_.award_type_id,
+                         number=number + 1, runoff_of_id=round_.id, runoff_candidates=json.dumps(tied),
+                         seats=round_.seats - len(result["elected"]), held_on=round_.held_on, place=round_.place,
+                         committee=round_.committee, illustrative=round_.illustrative)
+    session.add(runoff)
+    session.flush()
+    append_event(session, runoff, "opened", user, {"runoff_of": round_.id, "number": runoff.number,
+                                                   "seats": runoff.seats, "candidates": tied})
+    return runoff
+
+
+def status_label(status: str):
+    """A round's status in words."""
+    return {RoundStatus.DRAFT: _l("open, no counts yet"), RoundStatus.ENTERED: _l("entered, to be checked"),
+            RoundStatus.CHECKED: _l("checked, to be finalised"), RoundStatus.FINALISED: _l("finalised")}[status]
