@@ -19,7 +19,8 @@ NAMES = ["BQL1", "BQL2", "BQL3", "BQL4", "BQL5", "BQL6", "BQL7", "BQL8", "BQL9"]
 def review(db, make_board, make_cluster, make_user):
     """A nine-member cluster in 2017 with its saved rule (flag 1 seat, certificate 2), two secretaries."""
     boards = [make_board(name) for name in NAMES]
-    cluster = make_cluster("Khối Đông Nam Bộ", years={2017: [(boards[0], "head")] + [(b, "member") for b in boards[1:]]})
+    roster = [(boards[0], "head")] + [(b, "member") for b in boards[1:]]
+    cluster = make_cluster("Khối Đông Nam Bộ", years={2017: roster})
     first = make_user("thu_ky_1", "secretary", [cluster])
     second = make_user("thu_ky_2", "secretary", [cluster])
     voting.save_rule(session=db, cluster_id=cluster.id, year=2017, version=None, rule=RuleValues(),

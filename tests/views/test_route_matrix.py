@@ -5,6 +5,8 @@ import pytest
 
 from tests.conftest import PASSWORD
 from tracker.models import Authority
+from tracker.rules.voting import RuleValues
+from tracker.services import ballots, voting
 
 ROLES = ("anonymous", "viewer", "secretary", "admin")
 
@@ -24,16 +26,25 @@ def world(db, make_board, make_cluster, make_user):
         "admin": make_user("admin", "admin"),
     }
     target = make_user("target", "viewer")
-    return {"own": own, "other": other, "own_board": own_board, "other_board": other_board,
+    rounds = {}
+    for name, cluster in (("own_round", own), ("other_round", other)):
+        voting.save_rule(session=db, cluster_id=cluster.id, year=2019, version=None, rule=RuleValues(),
+                         seats={"CO_BO": 1})
+        rounds[name] = ballots.open_round(session=db, user=users["admin"], cluster_id=cluster.id, year=2019,
+                                          award_type_id=voting.award_types(db)[1].id, meeting=ballots.Meeting()).id
+    db.commit()
+    return {**rounds, "own": own, "other": other, "own_board": own_board, "other_board": other_board,
             "authority": authority, "users": users, "target": target}
 
 
 def _cases(rule, world):
     """The URLs to try for a rule: for object routes, one on the secretary's own object and one on another's."""
-    args = {"year": 2019, "authority_id": world["authority"].id, "user_id": world["target"].id, "award_type_id": 1}
+    args = {"year": 2019, "authority_id": world["authority"].id, "user_id": world["target"].id, "award_type_id": 1,
+            "document": "ballot", "kind": "docx"}
     if "cluster_id" in rule.arguments:
-        yield "own", rule.build({**args, "cluster_id": world["own"].id}, append_unknown=False)[1]
-        yield "other", rule.build({**args, "cluster_id": world["other"].id}, append_unknown=False)[1]
+        for which in ("own", "other"):
+            own = {"cluster_id": world[which].id, "round_id": world[f"{which}_round"]}
+            yield which, rule.build({**args, **own}, append_unknown=False)[1]
     elif "board_id" in rule.arguments:
         yield "own", rule.build({**args, "board_id": world["own_board"].id}, append_unknown=False)[1]
         yield "other", rule.build({**args, "board_id": world["other_board"].id}, append_unknown=False)[1]

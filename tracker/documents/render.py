@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.table import WD_ALIGN_VERTICAL, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -16,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import _Cell
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from weasyprint import HTML
 
 from .data import BallotPaper, CandidateLine, Letterhead, MinutesDoc
@@ -23,16 +25,10 @@ from .data import BallotPaper, CandidateLine, Letterhead, MinutesDoc
 TEMPLATES = Path(__file__).parent / "templates"
 DOCX_FONT = "Times New Roman"  # Word has it; LibreOffice substitutes the metric-compatible Liberation Serif
 DOTS = "…"
-WORDS = {
-    "motto": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-    "slogan": "Độc lập - Tự do - Hạnh phúc",
-    "minutes": "BIÊN BẢN",
-    "ballot": "PHIẾU BẦU",
-    "committee": "Ban kiểm phiếu gồm:",
-    "counts": "Kết quả kiểm phiếu:",
-    "votes": "Số phiếu đồng ý của từng đơn vị:",
-    "sign_hint": "(Ký, ghi rõ họ tên)",
-    "recipients": "Nơi nhận:",
+WORDS = {  # every fixed word of both papers, shared by the DOCX code and the templates
+    "motto": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "slogan": "Độc lập - Tự do - Hạnh phúc",
+    "minutes": "BIÊN BẢN", "ballot": "PHIẾU BẦU", "committee": "Ban kiểm phiếu gồm:", "counts": "Kết quả kiểm phiếu:",
+    "votes": "Số phiếu đồng ý của từng đơn vị:", "sign_hint": "(Ký, ghi rõ họ tên)", "recipients": "Nơi nhận:",
     "page": "Trang",
 }
 CLOSING = ("Biên bản được lập xong lúc … giờ … cùng ngày, đã được đọc lại cho các thành viên cùng nghe "
@@ -40,7 +36,7 @@ CLOSING = ("Biên bản được lập xong lúc … giờ … cùng ngày, đã
 INSTRUCTION = ("Đánh dấu (X) vào ô bên cạnh tên đơn vị được chọn; chọn tối đa {seats} đơn vị. "
                "Phiếu chọn quá {seats} đơn vị là phiếu không hợp lệ.")
 # (header, width in mm, alignment): the text width is 210 − 30 − 15 = 165 mm
-MINUTES_COLUMNS = (("Hạng", 13, "c"), ("Tên đơn vị", 48, "l"), ("Số phiếu", 17, "c"), ("Tỷ lệ", 18, "c"),
+MINUTES_COLUMNS = (("Hạng", 13, "c"), ("Tên đơn vị", 46, "l"), ("Số phiếu", 20, "c"), ("Tỷ lệ", 17, "c"),
                    ("Kết quả", 24, "c"), ("Lý do", 45, "l"))
 COUNT_COLUMNS = (("", 110, "l"), ("", 25, "c"))
 BALLOT_COLUMNS = (("STT", 15, "c"), ("Tên đơn vị", 122, "l"), ("Đồng ý", 28, "c"))
@@ -67,7 +63,8 @@ def letterhead_lines(lh: Letterhead) -> dict[str, str]:
 
 
 def unit(c: CandidateLine) -> str:
-    return f"{c.name} ({c.short_name})" if c.short_name and c.short_name != c.name else c.name
+    """The full name, with the short name after it unless the full name already says it."""
+    return f"{c.name} ({c.short_name})" if c.short_name and c.short_name not in c.name else c.name
 
 
 def committee_lines(doc: MinutesDoc) -> list[str]:
@@ -91,15 +88,19 @@ def instruction(paper: BallotPaper) -> str:
 
 # ---- PDF -------------------------------------------------------------------------------------------------
 
+def _finalize(value):
+    return value if isinstance(value, Markup) else clean(value)  # template output (super(), macros) stays as is
+
+
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                   trim_blocks=True, lstrip_blocks=True, finalize=clean)
+                   trim_blocks=True, lstrip_blocks=True, finalize=_finalize)
 _env.globals.update(words=WORDS, minutes_columns=MINUTES_COLUMNS, count_columns=COUNT_COLUMNS,
                     ballot_columns=BALLOT_COLUMNS)
 
 
 def _pdf(template: str, **context) -> bytes:
     html = _env.get_template(template).render(**context)
-    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    return HTML(string=html).write_pdf()
 
 
 def minutes_pdf(doc: MinutesDoc) -> bytes:
@@ -118,7 +119,7 @@ def ballot_pdf(paper: BallotPaper) -> bytes:
 _ALIGN = {"c": WD_ALIGN_PARAGRAPH.CENTER, "l": WD_ALIGN_PARAGRAPH.LEFT, "j": WD_ALIGN_PARAGRAPH.JUSTIFY}
 
 
-def _new_docx(title: str, author: str) -> Document:
+def _new_docx(title: str, author: str) -> DocxDocument:
     d = Document()
     section = d.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -133,7 +134,7 @@ def _new_docx(title: str, author: str) -> Document:
             fonts.set(qn(f"w:{script}"), DOCX_FONT)
     normal = d.styles["Normal"]
     normal.font.size = Pt(13)
-    normal.paragraph_format.line_spacing = 1.1
+    normal.paragraph_format.line_spacing, normal.paragraph_format.space_after = 1.1, Pt(0)
     d.styles["Footer"].font.size = Pt(9)
     d.core_properties.title, d.core_properties.author, d.core_properties.language = title, author, "vi-VN"
     return d
@@ -149,7 +150,7 @@ def _p(box, text="", *, bold=False, italic=False, underline=False, size=None, al
     fmt.space_before, fmt.space_after, fmt.first_line_indent = Pt(before), Pt(after), indent
     if text:
         run = p.add_run(clean(text))
-        run.bold, run.italic, run.underline = bold, italic, underline
+        run.bold, run.italic, run.underline = bold or None, italic or None, underline or None  # None: inherit
         if size:
             run.font.size = Pt(size)
     return p
@@ -176,7 +177,7 @@ def _row_flag(row, tag: str):
     row._tr.get_or_add_trPr().append(OxmlElement(tag))
 
 
-def _table(d, columns, rows, *, header=False, grid=True, size=12):
+def _table(d, columns, rows, *, header=False, grid=True, size=12, valign=WD_ALIGN_VERTICAL.CENTER):
     table = d.add_table(rows=0, cols=len(columns))
     table.style, table.autofit, table.alignment = ("Table Grid" if grid else None), False, WD_TABLE_ALIGNMENT.CENTER
     for column, (_, width, _) in zip(table.columns, columns, strict=True):
@@ -186,15 +187,17 @@ def _table(d, columns, rows, *, header=False, grid=True, size=12):
         if header and number == 0:
             _row_flag(row, "w:tblHeader")  # repeated on every page
         for cell, value, (_, width, align) in zip(row.cells, values, columns, strict=True):
-            cell.width, cell.vertical_alignment = Mm(width), WD_ALIGN_VERTICAL.CENTER
-            _p(cell, value, bold=header and number == 0, size=size, align="c" if header and number == 0 else align,
-               before=2, after=2)
+            cell.width, cell.vertical_alignment = Mm(width), valign
+            if value:
+                head = header and number == 0
+                _p(cell, value, bold=head, size=size, align="c" if head else align, before=2, after=2)
     return table
 
 
 def _letterhead(d, lh: Letterhead):
     lines, (left, right) = letterhead_lines(lh), (66, 99)
-    table = _table(d, (("", left, "c"), ("", right, "c")), [("", ""), ("", "")], grid=False)
+    table = _table(d, (("", left, "c"), ("", right, "c")), [("", ""), ("", "")], grid=False,
+                   valign=WD_ALIGN_VERTICAL.TOP)
     top_left, top_right = table.rows[0].cells
     if lines["parent"]:
         _p(top_left, lines["parent"], size=12)
@@ -215,7 +218,8 @@ def _signatures(d, signatures):
     if not signatures:
         return
     width = 165 / len(signatures)
-    table = _table(d, [("", width, "c")] * len(signatures), [[""] * len(signatures)], grid=False)
+    table = _table(d, [("", width, "c")] * len(signatures), [[""] * len(signatures)], grid=False,
+                   valign=WD_ALIGN_VERTICAL.TOP)
     _row_flag(table.rows[0], "w:cantSplit")
     for cell, (title, name) in zip(table.rows[0].cells, signatures, strict=True):
         _p(cell, title.upper(), bold=True, size=13, before=12)
@@ -233,31 +237,29 @@ def _recipients(d, recipients):
 def _field(p, instruction: str):
     field, run, text = OxmlElement("w:fldSimple"), OxmlElement("w:r"), OxmlElement("w:t")
     field.set(qn("w:instr"), f" {instruction} ")
-    text.text = "1"
+    text.text = "1"  # shown until the reader updates the field
     run.append(text)
     field.append(run)
     p._p.append(field)
 
 
-def _footer(d, text: str, pages: bool):
+def _footer(d, text: str):
+    """The text (if any) over "Trang N/M" at the foot of every page."""
     p = d.sections[0].footer.paragraphs[0]
     p.style, p.alignment = d.styles["Footer"], WD_ALIGN_PARAGRAPH.CENTER
     if text:
-        p.add_run(clean(text))
-    if pages:
-        if text:
-            p.add_run().add_break()
-        p.add_run(f"{WORDS['page']} ")
-        _field(p, "PAGE")
-        p.add_run("/")
-        _field(p, "NUMPAGES")
+        p.add_run(clean(text)).add_break()
+    p.add_run(f"{WORDS['page']} ")
+    _field(p, "PAGE")
+    p.add_run("/")
+    _field(p, "NUMPAGES")
 
 
 def _box(cell):
     """An empty square to mark, as a 7 mm one-cell table centred in the cell."""
     cell._tc.remove(cell.paragraphs[0]._p)
     box = cell.add_table(rows=1, cols=1)
-    box.style, box.alignment = "Table Grid", WD_TABLE_ALIGNMENT.CENTER
+    box.style, box.alignment, box.autofit = "Table Grid", WD_TABLE_ALIGNMENT.CENTER, False
     box.rows[0].height, box.rows[0].height_rule = Mm(7), WD_ROW_HEIGHT_RULE.EXACTLY
     box.columns[0].width = box.cell(0, 0).width = Mm(7)
     cell.paragraphs[-1].paragraph_format.line_spacing = Pt(1)
@@ -286,7 +288,7 @@ def minutes_docx(doc: MinutesDoc) -> bytes:
         _body(d, text).paragraph_format.space_before = Pt(6)
     _signatures(d, doc.signatures)
     _recipients(d, doc.recipients)
-    _footer(d, doc.footer, pages=True)
+    _footer(d, doc.footer)
     return _bytes(d)
 
 

@@ -10,10 +10,10 @@ csrf = CSRFProtect()
 
 def init_app(app: Flask) -> None:
     """Register CSRF protection, every blueprint and the error handlers."""
-    from tracker.views import admin, auth, authorities, boards, clusters, main, years
+    from tracker.views import admin, auth, authorities, ballots, boards, clusters, main, years
 
     csrf.init_app(app)
-    for module in (main, auth, admin, authorities, boards, clusters, years):
+    for module in (main, auth, admin, authorities, boards, clusters, years, ballots):
         app.register_blueprint(module.bp)
 
     def error_page(status: int, title: str, message: str):

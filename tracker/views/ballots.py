@@ -1,0 +1,271 @@
+"""Ballot rounds in the browser: open, enter, check by a second entry, finalise, amend, runoff, documents."""
+import json
+from fractions import Fraction
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import select
+
+from tracker.auth import EDIT_CLUSTER, READ, access
+from tracker.ballot_forms import OpenRoundForm, StepForm, figures_data, figures_form, figures_from
+from tracker.db import get_session
+from tracker.models import AwardType, BallotRound, Board, Cluster, ClusterYear, RoundStatus, User
+from tracker.rules import rounds
+from tracker.rules.ballot import BallotError, format_percent
+from tracker.rules.text import vi_sorted
+from tracker.services import ballots, catalog, papers, voting, years
+from tracker.services.errors import Conflict, DomainError
+from tracker.services.permissions import can_edit_cluster
+from tracker.views._forms import conflict_message, run_edit, show_errors
+
+bp = Blueprint("ballots", __name__, url_prefix="/clusters/<int:cluster_id>")
+
+STATUS_WORDS = {"elected": "Elected", "below_threshold": "Below threshold", "seats_full": "Seats full",
+                "tie_runoff": "Tie – runoff needed", "no_quorum": "No quorum"}
+
+
+def _load(cluster_id: int, round_id: int):
+    db = get_session()
+    round_ = catalog.get(db, BallotRound, round_id)
+    cluster_year = db.get(ClusterYear, round_.cluster_year_id)
+    if cluster_year.cluster_id != cluster_id:
+        abort(404)
+    return db, round_, cluster_year, db.get(Cluster, cluster_id), db.get(AwardType, round_.award_type_id)
+
+
+def _boards(db) -> dict[int, Board]:
+    return {b.id: b for b in db.exec(select(Board)).all()}
+
+
+def outcome_rows(result: dict, boards: dict[int, Board]) -> list[dict]:
+    """A stored result as table rows in the user's language."""
+    lang = "en" if str(get_locale()) == "en" else "vi"
+    return [{"board": boards[o["candidate"]], "votes": o["votes"], "status": o["status"],
+             "share": format_percent(Fraction(o["share"]), lang),
+             "reason": o["reason_en"] if lang == "en" else o["reason_vi"]} for o in result["outcomes"]]
+
+
+@bp.route("/years/<int:year>/ballots/new", methods=["GET", "POST"])
+@access(EDIT_CLUSTER, can_edit_cluster)
+def new(cluster_id: int, year: int):
+    """Open a round: the award (with seats in the year's rule), the date, the place and the counting committee."""
+    db = get_session()
+    cluster = catalog.get(db, Cluster, cluster_id)
+    cluster_year = years.find(db, cluster_id, year)
+    seats = voting.effective_rule(db, cluster_id, year)[0].seats
+    form = OpenRoundForm(data={"held_on": cluster_year.conference_date, "place": cluster_year.conference_place}
+                         if cluster_year is not None and request.method == "GET" else None)
+    form.award_type_id.choices = [(a.id, f"{a.name_vi} ({seats[a.code]})") for a in voting.award_types(db)
+                                  if a.active and seats.get(a.code)]
+    return run_edit(
+        form=form, conflict_fields=[], template="ballots/new.html", saved=_("The round is open."),
+        save=lambda: ballots.open_round(session=db, user=current_user, cluster_id=cluster_id, year=year,
+                                        award_type_id=form.award_type_id.data, meeting=_meeting(form)),
+        next_url=lambda row: url_for("ballots.detail", cluster_id=cluster_id, round_id=row.id),
+        cluster=cluster, year=year, cluster_year=cluster_year)
+
+
+def _meeting(form) -> ballots.Meeting:
+    return ballots.Meeting(held_on=form.held_on.data, place=form.place.data, committee=form.committee.data)
+
+
+@bp.route("/ballots/<int:round_id>")
+@access(READ)
+def detail(cluster_id: int, round_id: int):
+    """The round: its status, candidates, counts, result with reasons, history and documents."""
+    db, round_, cluster_year, cluster, award = _load(cluster_id, round_id)
+    boards = _boards(db)
+    revs = ballots.revisions(db, round_.id)
+    current = next((r for r in revs if r.revision == round_.revision and r.counts), None)
+    counts = json.loads(current.counts) if current else None
+    provisional = None
+    if counts is not None and round_.status != RoundStatus.FINALISED:
+        try:
+            provisional = rounds.result_json(rounds.tally_counts(counts))
+        except BallotError:
+            provisional = None
+    official = ballots.official(revs)
+    history = [{"revision": r, "result": outcome_rows(json.loads(r.result), boards) if r.result else None,
+                "counts": json.loads(r.counts) if r.counts else None} for r in revs]
+    users = {u.id: u.username for u in db.exec(select(User)).all()}
+    related = db.exec(select(BallotRound).where(BallotRound.cluster_year_id == round_.cluster_year_id,
+                                                BallotRound.award_type_id == round_.award_type_id)
+                      .order_by(BallotRound.number)).all()
+    official_result = json.loads(official.result) if official else None
+    return render_template(
+        "ballots/detail.html", round=round_, cluster=cluster, year=cluster_year.year, award=award, boards=boards,
+        candidates=[boards[i] for i in ballots.candidates(db, round_, boards)], counts=counts,
+        provisional=outcome_rows(provisional, boards) if provisional else None,
+        official=official, official_rows=outcome_rows(official_result, boards) if official_result else None,
+        tied=rounds.tied(official_result) if official_result else [], history=history, users=users,
+        events=ballots.events(db, round_.id), related=related, step=StepForm(data={"version": round_.version}),
+        status=ballots.status_label(round_.status), status_words=STATUS_WORDS,
+        second_entry=ballots.second_entry_required(db, round_) if _has_rule(db, cluster_year) else True,
+        can_edit=can_edit_cluster(current_user, cluster_id=cluster_id))
+
+
+def _has_rule(db, cluster_year) -> bool:
+    try:
+        ballots.saved_rule(db, cluster_year)
+    except DomainError:
+        return False
+    return True
+
+
+def _members(db, cluster_year) -> list[Board]:
+    ids = {m.board_id for m in years.memberships(db, cluster_year.id)}
+    return vi_sorted([b for b in db.exec(select(Board)).all() if b.id in ids], key=lambda b: b.short_name)
+
+
+def _figures_page(cluster_id: int, round_id: int, mode: str):
+    """The counts form in one of three modes: first entry ("enter"), second entry ("check"), "amend"."""
+    db, round_, cluster_year, cluster, award = _load(cluster_id, round_id)
+    boards = _boards(db)
+    candidates = [boards[i] for i in ballots.candidates(db, round_, boards)]
+    data = None
+    if request.method == "GET":
+        data = {"version": round_.version}
+        revs = ballots.revisions(db, round_.id)
+        stored = next((r for r in revs if r.revision == round_.revision and r.counts), None)
+        if mode == "enter":
+            data.update(held_on=round_.held_on, place=round_.place, committee=round_.committee)
+        if stored is not None and mode in ("enter", "amend"):  # the second entry is typed blind
+            data.update(figures_data(rounds.figures_of(json.loads(stored.counts))))
+    form = figures_form(_members(db, cluster_year), candidates, meeting=mode == "enter", reason=mode == "amend",
+                        data=data)
+    context = {"round": round_, "cluster": cluster, "year": cluster_year.year, "award": award, "mode": mode,
+               "candidates": candidates, "members": _members(db, cluster_year)}
+    if mode == "check":
+        return _check(db, form, round_, boards, context)
+    save = {
+        "enter": lambda: ballots.enter(session=db, user=current_user, round_id=round_id, version=form.version.data,
+                                       figures=figures_from(form), meeting=_meeting(form)),
+        "amend": lambda: ballots.amend(session=db, user=current_user, round_id=round_id, version=form.version.data,
+                                       figures=figures_from(form), reason=form.reason.data),
+    }[mode]
+    saved = _("The counts are saved; the result is shown below.") if mode == "enter" else _(
+        "The amendment is saved; it is checked and finalised like the first counts.")
+    return run_edit(form=form, save=save, conflict_fields=[], template="ballots/figures.html", saved=saved,
+                    next_url=lambda row: url_for("ballots.detail", cluster_id=cluster_id, round_id=round_id),
+                    **context)
+
+
+def _check(db, form, round_, boards, context):
+    """The second entry: a match checks the round; a mismatch is recorded, both entries are shown, and it blocks."""
+    mismatch, conflict = None, None
+    if form.validate_on_submit():
+        try:
+            outcome = ballots.check(session=db, user=current_user, round_id=round_.id, version=form.version.data,
+                                    figures=figures_from(form))
+        except DomainError as error:
+            db.rollback()
+            show_errors(form, error)
+        except Conflict:
+            db.rollback()
+            conflict = []
+        else:
+            db.commit()
+            if outcome is None or outcome.matched:
+                flash(_("Both entries match: the counts are checked."), "success")
+                return redirect(url_for("ballots.detail", cluster_id=context["cluster"].id, round_id=round_.id))
+            mismatch = _mismatch_rows(outcome, boards)
+            form.version.data = round_.version
+    status = 409 if conflict is not None else 422 if (form.errors or getattr(form, "form_errors", None)
+                                                       or mismatch) else 200
+    return render_template("ballots/figures.html", form=form, mismatch=mismatch, conflict=conflict,
+                           conflict_message=conflict_message() if conflict is not None else None,
+                           **context), status
+
+
+def _mismatch_rows(outcome: ballots.CheckOutcome, boards) -> list[tuple[str, str, str]]:
+    labels = {"present": _("Members present"), "issued": _("Ballots issued"), "returned": _("Ballots returned"),
+              "invalid": _("Invalid ballots")}
+    rows = []
+    for name in outcome.fields:
+        if name.startswith("votes_"):
+            board_id = int(name.removeprefix("votes_"))
+            rows.append((_("Votes for %(board)s", board=boards[board_id].short_name),
+                         outcome.first.votes.get(board_id), outcome.second.votes.get(board_id)))
+        elif name == "present":
+            rows.append((labels[name], ", ".join(sorted(boards[i].short_name for i in outcome.first.present)),
+                         ", ".join(sorted(boards[i].short_name for i in outcome.second.present))))
+        else:
+            rows.append((labels[name], getattr(outcome.first, name), getattr(outcome.second, name)))
+    return rows
+
+
+@bp.route("/ballots/<int:round_id>/enter", methods=["GET", "POST"])
+@access(EDIT_CLUSTER, can_edit_cluster)
+def enter(cluster_id: int, round_id: int):
+    """The first entry of the counts."""
+    return _figures_page(cluster_id, round_id, "enter")
+
+
+@bp.route("/ballots/<int:round_id>/check", methods=["GET", "POST"])
+@access(EDIT_CLUSTER, can_edit_cluster)
+def check(cluster_id: int, round_id: int):
+    """The second entry, typed without seeing the first."""
+    return _figures_page(cluster_id, round_id, "check")
+
+
+@bp.route("/ballots/<int:round_id>/amend", methods=["GET", "POST"])
+@access(EDIT_CLUSTER, can_edit_cluster)
+def amend(cluster_id: int, round_id: int):
+    """Correct finalised counts, with a reason."""
+    return _figures_page(cluster_id, round_id, "amend")
+
+
+def _step(cluster_id: int, round_id: int, action, done: str):
+    db, round_, _cy, _cluster, _award = _load(cluster_id, round_id)
+    form = StepForm()
+    target = round_
+    if form.validate_on_submit():
+        try:
+            target = action(session=db, user=current_user, round_id=round_id, version=form.version.data) or round_
+        except (DomainError, Conflict) as error:
+            db.rollback()
+            flash(str(error.message) if isinstance(error, DomainError) else conflict_message(), "danger")
+            return redirect(url_for("ballots.detail", cluster_id=cluster_id, round_id=round_id))
+        db.commit()
+        flash(done, "success")
+    return redirect(url_for("ballots.detail", cluster_id=cluster_id, round_id=target.id))
+
+
+@bp.route("/ballots/<int:round_id>/confirm", methods=["POST"])
+@access(EDIT_CLUSTER, can_edit_cluster)
+def confirm(cluster_id: int, round_id: int):
+    """Without a second entry: confirm the entered counts as checked."""
+    return _step(cluster_id, round_id, lambda **kw: ballots.check(figures=None, **kw),
+                 _("The counts are confirmed."))
+
+
+@bp.route("/ballots/<int:round_id>/finalise", methods=["POST"])
+@access(EDIT_CLUSTER, can_edit_cluster)
+def finalise(cluster_id: int, round_id: int):
+    """Lock the round and its result."""
+    return _step(cluster_id, round_id, ballots.finalise, _("The round is finalised and locked."))
+
+
+@bp.route("/ballots/<int:round_id>/runoff", methods=["POST"])
+@access(EDIT_CLUSTER, can_edit_cluster)
+def runoff(cluster_id: int, round_id: int):
+    """Open the runoff among the tied boards."""
+    return _step(cluster_id, round_id, ballots.open_runoff, _("The runoff round is open."))
+
+
+DOCUMENTS = {"minutes": papers.minutes, "ballot": papers.ballot_paper}
+TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
+
+
+@bp.route("/ballots/<int:round_id>/<any(minutes, ballot):document>.<any(docx, pdf):kind>")
+@access(READ)
+def document(cluster_id: int, round_id: int, document: str, kind: str):
+    """The minutes or the blank ballot paper of the round, as DOCX or PDF."""
+    db, round_, _cy, _cluster, _award = _load(cluster_id, round_id)
+    if document == "minutes" and round_.status == RoundStatus.DRAFT:
+        flash(_("The minutes need the counts: enter them first."), "warning")
+        return redirect(url_for("ballots.detail", cluster_id=cluster_id, round_id=round_id))
+    name, data = DOCUMENTS[document](db, round_, kind)
+    return send_file(data, mimetype=TYPES[kind], as_attachment=True, download_name=name)
