@@ -2,12 +2,13 @@
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from tracker import migrate
 from tracker.db import get_engine, writer
 from tracker.models import Cluster, Role, User
-from tracker.services import accounts, demo
+from tracker.services import accounts, demo, ledger
 from tracker.services.errors import DomainError
 
 
@@ -88,7 +89,24 @@ def db_revision(message: str) -> None:
     migrate.revision(get_engine(), message)
 
 
+@click.command("verify")
+@with_appcontext
+def verify() -> None:
+    """Recompute every ballot round's hash chain and finalised result; exit 1 naming the first broken event."""
+    session = Session(get_engine())
+    try:
+        report = ledger.verify(session)
+    finally:
+        session.close()
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    click.echo(_("%(rounds)d rounds, %(events)d events, %(finalised)d finalised results checked: %(n)d problems.",
+                 rounds=report.rounds, events=report.events, finalised=report.finalised, n=len(report.problems)))
+    if report.problems:
+        raise SystemExit(1)
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (init_db, create_user, seed_demo, first_run, db_revision):
+    for command in (init_db, create_user, seed_demo, first_run, db_revision, verify):
         app.cli.add_command(command)

@@ -50,6 +50,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _uid(user: User | None) -> int | None:
+    """The acting account; None for the system (the demo data)."""
+    return user.id if user else None
+
+
 def append_event(session: Session, round_: BallotRound, kind: str, user: User | None, data: dict) -> BallotEvent:
     """Add an event to the round's chain and move its head."""
     seq = (session.exec(select(func.max(BallotEvent.seq)).where(BallotEvent.round_id == round_.id)).one() or 0) + 1
@@ -57,7 +62,7 @@ def append_event(session: Session, round_: BallotRound, kind: str, user: User | 
     payload = canonical({"kind": kind, "round": round_.id, "seq": seq, "revision": round_.revision,
                          "user": user.username if user else None, "at": at.isoformat(), "data": data})
     prev = round_.chain_head or GENESIS
-    event = BallotEvent(round_id=round_.id, seq=seq, kind=kind, user_id=user.id if user else None, at=at,
+    event = BallotEvent(round_id=round_.id, seq=seq, kind=kind, user_id=_uid(user), at=at,
                         payload=payload, prev_hash=prev, hash=link(prev, payload))
     session.add(event)
     round_.chain_head = event.hash
@@ -219,7 +224,7 @@ def enter(*, session: Session, user: User, round_id: int, version: int | None, f
     round_ = _locked(session, round_id, version, RoundStatus.DRAFT, RoundStatus.ENTERED)
     counts = _counts(session, round_, figures)
     revision = _current(session, round_)
-    revision.counts, revision.entered_by, revision.entered_at = canonical(counts), user.id, _now()
+    revision.counts, revision.entered_by, revision.entered_at = canonical(counts), _uid(user), _now()
     round_.held_on, round_.place, round_.committee = meeting.held_on, meeting.place, meeting.committee
     round_.status = RoundStatus.ENTERED
     session.add(revision)
@@ -245,7 +250,7 @@ def check(*, session: Session, user: User, round_id: int, version: int | None,
     if second_entry_required(session, round_):
         if figures is None:
             raise DomainError(_l("This cluster re-enters the counts before they are checked."))
-        if revision.entered_by == user.id:
+        if user is None or revision.entered_by == user.id:
             raise DomainError(_l("The second entry must be made by someone other than the first."))
         fields = rules.differences(first, figures)
         outcome = CheckOutcome(not fields, fields, first, figures)
@@ -253,7 +258,7 @@ def check(*, session: Session, user: User, round_id: int, version: int | None,
             append_event(session, round_, "check_failed", user, {"figures": rules.figures_json(figures),
                                                                   "fields": fields})
             return outcome
-    revision.checked_by, revision.checked_at = user.id, _now()
+    revision.checked_by, revision.checked_at = _uid(user), _now()
     round_.status = RoundStatus.CHECKED
     session.add(revision)
     append_event(session, round_, "checked", user, {"second_entry": outcome is not None})
@@ -266,7 +271,7 @@ def finalise(*, session: Session, user: User, round_id: int, version: int | None
     revision = _current(session, round_)
     counts = json.loads(revision.counts)
     result = rules.result_json(rules.tally_counts(counts))
-    revision.result, revision.finalised_by, revision.finalised_at = canonical(result), user.id, _now()
+    revision.result, revision.finalised_by, revision.finalised_at = canonical(result), _uid(user), _now()
     round_.status = RoundStatus.FINALISED
     session.add(revision)
     append_event(session, round_, "finalised", user, {"counts": counts, "result": result})
@@ -283,7 +288,7 @@ def amend(*, session: Session, user: User, round_id: int, version: int | None, f
     round_.revision += 1
     round_.status = RoundStatus.ENTERED
     session.add(BallotRevision(round_id=round_.id, revision=round_.revision, reason=reason, counts=canonical(counts),
-                               entered_by=user.id, entered_at=_now()))
+                               entered_by=_uid(user), entered_at=_now()))
     append_event(session, round_, "amended", user, {"reason": reason, "counts": counts})
     return round_
 

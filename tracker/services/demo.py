@@ -7,7 +7,20 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from tracker.models import Authority, Board, BoardKind, Cluster, ClusterKind, ClusterYear, Membership
+from tracker.models import (
+    Authority,
+    BallotRound,
+    Board,
+    BoardKind,
+    Cluster,
+    ClusterKind,
+    ClusterYear,
+    Membership,
+    VotingRule,
+)
+from tracker.rules.rounds import Figures
+from tracker.rules.voting import RuleValues
+from tracker.services import ballots, voting
 
 MERGE_END = date(2025, 6, 30)  # provinces merged from 1 July 2025 (Resolution on 34 provinces)
 MERGE_NOTE = "Sáp nhập theo sắp xếp đơn vị hành chính cấp tỉnh từ 01/07/2025."
@@ -131,3 +144,40 @@ def seed(session: Session) -> None:
             role = "head" if short == head else "deputy" if short == deputy else "member"
             session.add(Membership(cluster_year_id=cy.id, board_id=boards[short].id, role=role, assumed=assumed))
     session.flush()
+    _review_2017(session, clusters[SOUTH_EAST], boards)
+
+
+# The 2017 review elected 1 board for the ministry flag and 2 for the minister's certificate; the article names
+# neither the boards nor the votes, so these counts are illustrative and the rounds say so.
+REVIEW_2017 = [
+    ("CO_BO", {"DIZA": 6, "HEPZA": 2, "BQL KKT Tây Ninh": 1}),
+    ("BK_BO", {"HEPZA": 7, "BQL KKT Tây Ninh": 6, "BQL các KCN Việt Nam – Singapore": 3,
+               "BQL các KCN Bình Dương": 2}),
+]
+
+
+def _review_2017(session: Session, cluster: Cluster, boards: dict[str, Board]) -> None:
+    cluster_year = session.exec(select(ClusterYear).where(ClusterYear.cluster_id == cluster.id,
+                                                          ClusterYear.year == 2017)).one()
+    if session.exec(select(BallotRound).where(BallotRound.cluster_year_id == cluster_year.id)).first() is not None:
+        return
+    if session.exec(select(VotingRule).where(VotingRule.cluster_year_id == cluster_year.id)).first() is None:
+        rule = RuleValues(second_entry=False, citation="Quy chế của Cụm (điều khoản không được công bố; các giá trị "
+                                                       "là giá trị gợi ý, dữ liệu minh họa)")
+        voting.save_rule(session=session, cluster_id=cluster.id, year=2017, version=None, rule=rule,
+                         seats={"CO_BO": 1, "BK_BO": 2})
+    members = frozenset(m.board_id for m in session.exec(
+        select(Membership).where(Membership.cluster_year_id == cluster_year.id)).all())
+    awards = {a.code: a.id for a in voting.award_types(session)}
+    meeting = ballots.Meeting(held_on=cluster_year.conference_date, place=cluster_year.conference_place)
+    for code, votes in REVIEW_2017:
+        round_ = ballots.open_round(session=session, user=None, cluster_id=cluster.id, year=2017,
+                                    award_type_id=awards[code], meeting=meeting, illustrative=True)
+        candidates = ballots.candidates(session, round_, {b.id: b for b in boards.values()})
+        figures = Figures(present=members, issued=len(members), returned=len(members), invalid=0,
+                          votes={i: votes.get(next(s for s, b in boards.items() if b.id == i), 0) for i in candidates})
+        ballots.enter(session=session, user=None, round_id=round_.id, version=round_.version, figures=figures,
+                      meeting=meeting)
+        ballots.check(session=session, user=None, round_id=round_.id, version=round_.version, figures=None)
+        ballots.finalise(session=session, user=None, round_id=round_.id, version=round_.version)
+        session.flush()

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from tracker.models import BallotEvent, BallotRevision, BallotRound
+from tracker.models import BallotEvent, BallotRevision, BallotRound, ClusterYear
 from tracker.rules import rounds as rules
 from tracker.rules.ballot import BallotError
 from tracker.rules.chain import Link, canonical, first_break
@@ -39,6 +39,12 @@ class Report:
     events: int
     finalised: int
     problems: list[Problem]
+
+
+def round_places(session: Session) -> list[tuple[BallotRound, ClusterYear]]:
+    """Each round with its cluster-year, to link problems to their round pages."""
+    return list(session.exec(select(BallotRound, ClusterYear)
+                             .join(ClusterYear, ClusterYear.id == BallotRound.cluster_year_id)).all())
 
 
 def verify(session: Session) -> Report:

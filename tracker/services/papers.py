@@ -15,7 +15,8 @@ from tracker.rules.ballot import format_percent
 from tracker.services import ballots
 
 RESULT_WORDS = {"elected": "Được suy tôn", "below_threshold": "Không đạt ngưỡng",
-                "seats_full": "Đạt ngưỡng, đã đủ suất", "tie_runoff": "Bằng phiếu – bầu lại", "no_quorum": "Không đủ số lượng"}
+                "seats_full": "Đạt ngưỡng, đã đủ suất", "tie_runoff": "Bằng phiếu – bầu lại",
+                "no_quorum": "Không đủ số lượng"}
 BASE_WORDS = {"members": "tổng số thành viên", "present": "số thành viên có mặt", "valid": "số phiếu hợp lệ"}
 RENDER = {("minutes", "docx"): render.minutes_docx, ("minutes", "pdf"): render.minutes_pdf,
           ("ballot", "docx"): render.ballot_docx, ("ballot", "pdf"): render.ballot_pdf}

@@ -9,7 +9,7 @@ from tracker.db import get_session
 from tracker.forms import ActionForm, AwardTypeForm, UserForm, award_kind_choices, role_choices
 from tracker.models import AwardType, Cluster, SecretaryCluster, User
 from tracker.rules.text import vi_sorted
-from tracker.services import accounts, catalog, voting
+from tracker.services import accounts, catalog, ledger, voting
 from tracker.services.errors import DomainError
 from tracker.views._forms import data_for, run_edit, show_errors
 
@@ -153,3 +153,12 @@ def _edit_award_type(award_type_id: int | None):
         next_url=lambda _row: url_for("admin.award_types"),
         award=award,
     )
+
+
+@bp.route("/ledger")
+@access(ADMIN)
+def ledger_check():
+    """Recompute every ballot chain and finalised result, as `flask --app tracker verify` does."""
+    db = get_session()
+    return render_template("admin/ledger.html", report=ledger.verify(db),
+                           clusters={r.id: (r, c) for r, c in ledger.round_places(db)})
