@@ -5,6 +5,7 @@ from fractions import Fraction
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import select
 
@@ -22,8 +23,8 @@ from tracker.views._forms import conflict_message, run_edit, show_errors
 
 bp = Blueprint("ballots", __name__, url_prefix="/clusters/<int:cluster_id>")
 
-STATUS_WORDS = {"elected": "Elected", "below_threshold": "Below threshold", "seats_full": "Seats full",
-                "tie_runoff": "Tie – runoff needed", "no_quorum": "No quorum"}
+STATUS_WORDS = {"elected": _l("Elected"), "below_threshold": _l("Below threshold"), "seats_full": _l("Seats full"),
+                "tie_runoff": _l("Tie – runoff needed"), "no_quorum": _l("No quorum")}
 
 
 def _load(cluster_id: int, round_id: int):
