@@ -11,7 +11,8 @@ from sqlmodel import Session
 from tracker import create_app, migrate
 from tracker.db import make_engine
 from tracker.models import Board, Cluster, ClusterYear, Membership, User, metadata
-from tracker.services import accounts
+from tracker.rules.voting import RuleValues
+from tracker.services import accounts, voting
 
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery"
@@ -191,3 +192,17 @@ def south_east(make_board, make_cluster):
     binh_duong = make_board("BQL Bình Dương", end_date=date(2025, 6, 30), successor_id=hepza.id)
     cluster = make_cluster("Cụm Đông Nam Bộ", years={2019: [(diza, "head"), (hepza, "deputy"), (binh_duong, "member")]})
     return cluster, {"DIZA": diza, "HEPZA": hepza, "BD": binh_duong}
+
+
+@pytest.fixture
+def review(db, make_board, make_cluster, make_user):
+    """A nine-member cluster in 2017 with its saved rule (flag 1 seat, certificate 2), two secretaries."""
+    boards = [make_board(name) for name in ("BQL1", "BQL2", "BQL3", "BQL4", "BQL5", "BQL6", "BQL7", "BQL8", "BQL9")]
+    roster = [(boards[0], "head")] + [(b, "member") for b in boards[1:]]
+    cluster = make_cluster("Khối Đông Nam Bộ", years={2017: roster})
+    first = make_user("thu_ky_1", "secretary", [cluster])
+    second = make_user("thu_ky_2", "secretary", [cluster])
+    voting.save_rule(session=db, cluster_id=cluster.id, year=2017, version=None, rule=RuleValues(),
+                     seats={"CO_BO": 1, "BK_BO": 2})
+    db.commit()
+    return cluster, {b.short_name: b.id for b in boards}, first, second

@@ -12,22 +12,6 @@ from tracker.rules.voting import RuleValues
 from tracker.services import ballots, ledger, voting
 from tracker.services.errors import Conflict, DomainError
 
-NAMES = ["BQL1", "BQL2", "BQL3", "BQL4", "BQL5", "BQL6", "BQL7", "BQL8", "BQL9"]
-
-
-@pytest.fixture
-def review(db, make_board, make_cluster, make_user):
-    """A nine-member cluster in 2017 with its saved rule (flag 1 seat, certificate 2), two secretaries."""
-    boards = [make_board(name) for name in NAMES]
-    roster = [(boards[0], "head")] + [(b, "member") for b in boards[1:]]
-    cluster = make_cluster("Khối Đông Nam Bộ", years={2017: roster})
-    first = make_user("thu_ky_1", "secretary", [cluster])
-    second = make_user("thu_ky_2", "secretary", [cluster])
-    voting.save_rule(session=db, cluster_id=cluster.id, year=2017, version=None, rule=RuleValues(),
-                     seats={"CO_BO": 1, "BK_BO": 2})
-    db.commit()
-    return cluster, {b.short_name: b.id for b in boards}, first, second
-
 
 def award(db, code):
     return next(a.id for a in voting.award_types(db) if a.code == code)
@@ -210,10 +194,11 @@ ISSUED = {"a": '"issued":9', "b": '"issued":8'}
 
 
 @pytest.mark.parametrize("statement, params, seq, words", [
-    ("UPDATE ballot_event SET payload = replace(payload, :a, :b) WHERE seq = 2", ISSUED, 2, "hash"),
-    ("DELETE FROM ballot_event WHERE seq = 3", {}, 4, "missing"),
-    ("UPDATE ballot_revision SET result = replace(result, :a, :b)", {"a": '"valid":9', "b": '"valid":8'}, 4, "result"),
-    ("UPDATE ballot_revision SET counts = replace(counts, :a, :b)", ISSUED, 4, "counts"),
+    ("UPDATE ballot_event SET payload = replace(payload, :a, :b) WHERE seq = 2", ISSUED, 2, "mã băm đã lưu"),
+    ("DELETE FROM ballot_event WHERE seq = 3", {}, 4, "thiếu sự kiện"),
+    ("UPDATE ballot_revision SET result = replace(result, :a, :b)", {"a": '"valid":9', "b": '"valid":8'}, 4,
+     "kết quả đã lưu"),
+    ("UPDATE ballot_revision SET counts = replace(counts, :a, :b)", ISSUED, 4, "khác với số liệu khi khóa"),
 ])
 def test_the_ledger_names_the_first_broken_event(db, review, statement, params, seq, words):
     cluster, ids, first, second = review

@@ -1,0 +1,122 @@
+"""Ballot pages: counts refused beside their field, a mismatch shown side by side, papers, the ledger, bounds."""
+import subprocess
+
+import pytest
+from sqlmodel import select
+
+from tests.services.test_ballots import all_votes, award, figures, run, tamper, through
+from tests.views.test_forms import feedback
+from tracker.models import BallotRevision
+from tracker.services import ballots
+
+
+def form_of(ids, votes, present=9, issued=9, returned=9, invalid=0, version=1, **extra):
+    data = {"issued": str(issued), "returned": str(returned), "invalid": str(invalid), "version": str(version)}
+    data.update({f"present_{i}": "y" for i in list(ids.values())[:present]})
+    data.update({f"votes_{ids[name]}": str(n) for name, n in votes.items()})
+    return {**data, **extra}
+
+
+@pytest.fixture
+def flag(db, review):
+    cluster, ids, first, second = review
+    round_ = run(db, ballots.open_round, user=first, cluster_id=cluster.id, year=2017,
+                 award_type_id=award(db, "CO_BO"), meeting=ballots.Meeting())
+    return cluster, ids, round_, f"/clusters/{cluster.id}/ballots/{round_.id}"
+
+
+def log_in_as(client, username):
+    client.get("/auth/logout")
+    assert client.post("/auth/login", data={"username": username, "password": "correct horse battery"}
+                       ).status_code == 302
+
+
+def test_bad_counts_are_refused_beside_their_field_and_nothing_is_saved(client, db, flag):
+    cluster, ids, round_, url = flag
+    log_in_as(client, "thu_ky_1")
+    for changes, field in [({"issued": "mười"}, "issued"), ({"issued": "-1"}, "issued"),
+                           ({"returned": "10"}, "returned"), ({"invalid": "10"}, "invalid"),
+                           ({f"votes_{ids['BQL2']}": "10"}, f"votes_{ids['BQL2']}"),
+                           ({"held_on": "31/02/2018"}, "held_on")]:
+        response = client.post(url + "/enter", data=form_of(ids, all_votes(ids), **changes))
+        assert response.status_code == 422, changes
+        assert feedback(response, field)
+    response = client.post(url + "/enter", data=form_of(ids, all_votes(ids, BQL1=9, BQL2=9)))
+    assert response.status_code == 422 and "9 × 1 = 9" in response.get_data(as_text=True)
+    assert db.exec(select(BallotRevision)).all() == []
+
+
+def test_a_mismatching_second_entry_shows_both_and_blocks(client, db, flag):
+    cluster, ids, round_, url = flag
+    log_in_as(client, "thu_ky_1")
+    assert client.post(url + "/enter", data=form_of(ids, all_votes(ids, BQL4=6))).status_code == 302
+    assert client.get(url + "/check").status_code == 200
+    response = client.post(url + "/check", data=form_of(ids, all_votes(ids, BQL4=6), version=2))
+    assert response.status_code == 422  # the same person cannot check her own entry
+    log_in_as(client, "thu_ky_2")
+    page = client.get(url + "/check").get_data(as_text=True)
+    assert 'id="issued" name="issued" type="text" value=""' in page or 'value=""' in page
+    response = client.post(url + "/check", data=form_of(ids, all_votes(ids, BQL4=5), version=2))
+    assert response.status_code == 422
+    mismatch = response.get_data(as_text=True).split('id="mismatch"')[1].split("</table>")[0]
+    assert "BQL4" in mismatch and "<td>6</td>" in mismatch and "<td>5</td>" in mismatch
+    response = client.post(url + "/check", data=form_of(ids, all_votes(ids, BQL4=6), version=3))
+    assert response.status_code == 302
+    assert client.post(url + "/finalise", data={"version": "4"}).status_code == 302
+    assert "đã khóa" in client.get(url).get_data(as_text=True)
+
+
+def test_papers_carry_the_counts_and_the_head_hash_in_vietnamese(client, db, review):
+    cluster, ids, first, second = review
+    round_ = run(db, ballots.open_round, user=first, cluster_id=cluster.id, year=2017,
+                 award_type_id=award(db, "CO_BO"), meeting=ballots.Meeting(place="Tây Ninh"))
+    round_ = through(db, round_, ids, first, second, all_votes(ids, BQL4=6, BQL2=3))
+    log_in_as(client, "thu_ky_1")
+    url = f"/clusters/{cluster.id}/ballots/{round_.id}"
+    response = client.get(url + "/minutes.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    pdf = subprocess.run(["pdftotext", "-", "-"], input=response.data, capture_output=True, check=True).stdout
+    words = " ".join(pdf.decode().split())
+    assert "BIÊN BẢN" in words and "Cờ thi đua của Bộ" in words and "được suy tôn" in words
+    assert round_.chain_head[:20] in words.replace(" ", "")
+    assert client.get(url + "/minutes.docx").data.startswith(b"PK")
+    ballot = client.get(url + "/ballot.pdf")
+    assert ballot.status_code == 200 and ballot.headers["Content-Type"] == "application/pdf"
+
+
+def test_the_ledger_page_and_command_name_a_broken_event(client, db, runner, review, login):
+    cluster, ids, first, second = review
+    round_ = run(db, ballots.open_round, user=first, cluster_id=cluster.id, year=2017,
+                 award_type_id=award(db, "CO_BO"), meeting=ballots.Meeting())
+    through(db, round_, ids, first, second, all_votes(ids, BQL4=6))
+    result = runner.invoke(args=["verify"])
+    assert result.exit_code == 0 and "0" in result.output
+    tamper(db, "UPDATE ballot_revision SET result = replace(result, :a, :b)", a='"votes":6', b='"votes":7')
+    result = runner.invoke(args=["verify"])
+    assert result.exit_code == 1
+    assert f"{round_.id}" in result.output and "4" in result.output
+    login(as_role="admin")
+    page = client.get("/admin/ledger").get_data(as_text=True)
+    assert "alert-danger" in page and f"/ballots/{round_.id}" in page
+
+
+def test_the_round_page_runs_a_bounded_number_of_queries(client, db, review, queries):
+    cluster, ids, first, second = review
+    round_ = run(db, ballots.open_round, user=first, cluster_id=cluster.id, year=2017,
+                 award_type_id=award(db, "CO_BO"), meeting=ballots.Meeting())
+    log_in_as(client, "thu_ky_1")
+    url = f"/clusters/{cluster.id}/ballots/{round_.id}"
+    counts = []
+    for votes in (all_votes(ids, BQL4=6), all_votes(ids, BQL4=5, BQL2=4)):
+        with queries() as counted:
+            assert client.get(url).status_code == 200
+        counts.append(len(counted))
+        if round_.status != "finalised":
+            round_ = through(db, round_, ids, first, second, votes)
+        else:
+            run(db, ballots.amend, user=first, round_id=round_.id, version=round_.version,
+                figures=figures(ids, votes), reason="Sửa")
+    with queries() as counted:
+        assert client.get(url).status_code == 200
+    counts.append(len(counted))
+    assert max(counts) <= 25, counts
