@@ -120,3 +120,20 @@ def test_the_round_page_runs_a_bounded_number_of_queries(client, db, review, que
         assert client.get(url).status_code == 200
     counts.append(len(counted))
     assert max(counts) <= 25, counts
+
+
+def test_a_tie_offers_a_runoff_round_in_the_browser(client, db, review):
+    cluster, ids, first, second = review
+    cert = run(db, ballots.open_round, user=first, cluster_id=cluster.id, year=2017,
+               award_type_id=award(db, "BK_BO"), meeting=ballots.Meeting())
+    cert = through(db, cert, ids, first, second, all_votes(ids, BQL1=7, BQL2=5, BQL3=5))
+    log_in_as(client, "thu_ky_1")
+    url = f"/clusters/{cluster.id}/ballots/{cert.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "table-warning" in page and url + "/runoff" in page
+    response = client.post(url + "/runoff", data={"version": str(cert.version)})
+    assert response.status_code == 302
+    runoff_page = client.get(response.location).get_data(as_text=True)
+    assert "bầu lại lần 1" in runoff_page and "BQL2" in runoff_page and "BQL3" in runoff_page
+    again = client.post(url + "/runoff", data={"version": str(cert.version + 1)}, follow_redirects=True)
+    assert "đã được mở" in again.get_data(as_text=True)
