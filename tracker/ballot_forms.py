@@ -1,30 +1,21 @@
 """Forms of a ballot round: opening it, typing the counts (first entry, second entry, amendment)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField
+from wtforms import BooleanField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from tracker.forms import REQUIRED, Day, IdChoice, LongText, Text, Version, at_most, required
+from tracker.forms import REQUIRED, Day, IdChoice, LongText, Text, Version, WholeNumber, at_most, required
 from tracker.rules.rounds import Figures
 
 MAX_COUNT = 100_000
 
 
-class Count(IntegerField):
+class Count(WholeNumber):
     """A number of ballots or votes: a whole number from 0."""
 
     def __init__(self, label=None, **kwargs):
         super().__init__(label, [InputRequired(message=REQUIRED), NumberRange(
             min=0, max=MAX_COUNT, message=_l("Enter a whole number from %(min)s to %(max)s."))], **kwargs)
-
-    def process_formdata(self, valuelist):
-        """Read a whole number, with a message in the user's language."""
-        self.data = None
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = int(valuelist[0].strip())
-            except ValueError:
-                raise ValueError(_l("Enter a whole number.")) from None
 
 
 class MeetingFields:

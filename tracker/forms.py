@@ -207,17 +207,28 @@ class Version(HiddenField):
             self.data = -1
 
 
-class Year(IntegerField):
-    """A year, as a whole number."""
+class WholeNumber(IntegerField):
+    """A whole number typed by a user: `empty` is the value of a blank field, `message` the error for anything
+    that is not a whole number (in the user's language)."""
+
+    empty = None
+    message = _l("Enter a whole number.")
 
     def process_formdata(self, valuelist):
-        """Read a whole number, with a message in the user's language."""
-        self.data = None
+        """Read a whole number."""
+        self.data = self.empty
         if valuelist and valuelist[0].strip():
             try:
                 self.data = int(valuelist[0].strip())
             except ValueError:
-                raise ValueError(_l("Enter a year as a whole number, for example 2018.")) from None
+                self.data = None
+                raise ValueError(self.message) from None
+
+
+class Year(WholeNumber):
+    """A year, as a whole number."""
+
+    message = _l("Enter a year as a whole number, for example 2018.")
 
 
 class ActionForm(FlaskForm):
@@ -378,18 +389,11 @@ class FractionText(Text):
         """No control-character check: the value is a number."""
 
 
-class SeatCount(IntegerField):
-    """A number of seats, 0 to 50."""
+class SeatCount(WholeNumber):
+    """A number of seats (the service keeps it between 0 and 50); blank means none."""
 
-    def process_formdata(self, valuelist):
-        """Read a whole number, with a message in the user's language."""
-        self.data = 0
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = int(valuelist[0].strip())
-            except ValueError:
-                self.data = None
-                raise ValueError(_l("Enter a whole number of seats.")) from None
+    empty = 0
+    message = _l("Enter a whole number of seats.")
 
 
 def award_kind_choices():

@@ -25,6 +25,40 @@ class Figures:
         return self.returned - self.invalid
 
 
+@dataclass(frozen=True)
+class Problem:
+    """Figures that contradict each other: the form field it belongs beside (None: the whole form), a code
+    selecting the message, and the numbers the message names."""
+
+    field: str | None
+    code: str
+    numbers: Mapping[str, int] = field(default_factory=dict)
+
+
+def problems(members: set[int], seats: int, candidates: Iterable[int], figures: Figures) -> list[Problem]:
+    """Every contradiction in typed figures (domain.md section 5): present boards that are not members, votes for
+    boards that are not the candidates, invalid ≤ returned ≤ issued ≤ present, votes ≤ valid, sum ≤ valid × seats."""
+    found = []
+    present = len(figures.present)
+    if not figures.present <= members:
+        found.append(Problem(None, "present_not_member"))
+    if set(figures.votes) != set(candidates):
+        found.append(Problem(None, "candidates_changed"))
+    for name, low, high, limit in (("issued", figures.issued, present, "present"),
+                                   ("returned", figures.returned, figures.issued, "issued"),
+                                   ("invalid", figures.invalid, figures.returned, "returned")):
+        if low > high:
+            found.append(Problem(name, f"{name}_over_{limit}", {"n": low, "limit": high}))
+    valid = max(figures.valid, 0)
+    for board_id, votes in figures.votes.items():
+        if votes > valid:
+            found.append(Problem(f"votes_{board_id}", "votes_over_valid", {"n": votes, "limit": valid}))
+    total = sum(figures.votes.values())
+    if total > valid * seats:
+        found.append(Problem(None, "total_over_marks", {"t": total, "v": valid, "s": seats, "m": valid * seats}))
+    return found
+
+
 def differences(first: Figures, second: Figures) -> list[str]:
     """The fields where two entries of the same count disagree (vote fields are named votes_<board id>)."""
     names = [name for name in ("present", "issued", "returned", "invalid")

@@ -157,34 +157,25 @@ def candidates(session: Session, round_: BallotRound, boards: dict[int, Board]) 
     return [b.id for b in vi_sorted([boards[i] for i in ids], key=lambda b: b.short_name)]
 
 
+FIGURE_MESSAGES = {
+    "present_not_member": lambda n: _l("Only members of the year can be present."),
+    "candidates_changed": lambda n: _l("The candidates changed meanwhile; reload the page."),
+    "issued_over_present": lambda n: _l("%(n)d ballots issued, but only %(p)d members are ticked present.",
+                                        n=n["n"], p=n["limit"]),
+    "returned_over_issued": lambda n: _l("%(n)d ballots returned, but only %(i)d issued.", n=n["n"], i=n["limit"]),
+    "invalid_over_returned": lambda n: _l("%(n)d invalid ballots, but only %(r)d returned.", n=n["n"],
+                                          r=n["limit"]),
+    "votes_over_valid": lambda n: _l("%(v)d votes, but only %(n)d valid ballots.", v=n["n"], n=n["limit"]),
+    "total_over_marks": lambda n: _l("The votes add up to %(t)d, more than valid ballots × seats = %(v)d × %(s)d = "
+                                     "%(m)d: a ballot marks at most %(s)d names.", **n),
+}
+
+
 def check_figures(members: set[int], seats: int, candidate_ids: list[int], figures: rules.Figures) -> None:
     """Refuse counts that contradict each other, each message beside its field and naming the numbers."""
     errors: dict[str | None, list] = {}
-
-    def refuse(field, message):
-        errors.setdefault(field, []).append(message)
-
-    present = len(figures.present)
-    if not figures.present <= members:
-        refuse(None, _l("Only members of the year can be present."))
-    if set(figures.votes) != set(candidate_ids):
-        refuse(None, _l("The candidates changed meanwhile; reload the page."))
-    if figures.issued > present:
-        refuse("issued", _l("%(n)d ballots issued, but only %(p)d members are ticked present.", n=figures.issued,
-                            p=present))
-    if figures.returned > figures.issued:
-        refuse("returned", _l("%(n)d ballots returned, but only %(i)d issued.", n=figures.returned, i=figures.issued))
-    if figures.invalid > figures.returned:
-        refuse("invalid", _l("%(n)d invalid ballots, but only %(r)d returned.", n=figures.invalid,
-                             r=figures.returned))
-    valid = max(figures.valid, 0)
-    for board_id, votes in figures.votes.items():
-        if votes > valid:
-            refuse(f"votes_{board_id}", _l("%(v)d votes, but only %(n)d valid ballots.", v=votes, n=valid))
-    total = sum(figures.votes.values())
-    if total > valid * seats:
-        refuse(None, _l("The votes add up to %(t)d, more than valid ballots × seats = %(v)d × %(s)d = %(m)d: a "
-                        "ballot marks at most %(s)d names.", t=total, v=valid, s=seats, m=valid * seats))
+    for problem in rules.problems(members, seats, candidate_ids, figures):
+        errors.setdefault(problem.field, []).append(FIGURE_MESSAGES[problem.code](problem.numbers))
     if errors:
         raise DomainError(None, errors=errors)
 
@@ -234,9 +225,9 @@ def enter(*, session: Session, user: User, round_id: int, version: int | None, f
 
 
 def second_entry_required(session: Session, round_: BallotRound) -> bool:
-    """Whether the cluster-year's rule asks a second person to re-enter the counts."""
-    cluster_year = session.get(ClusterYear, round_.cluster_year_id)
-    return saved_rule(session, cluster_year).second_entry
+    """Whether the cluster-year's rule asks a second person to re-enter the counts (yes until a rule says not)."""
+    rule = session.exec(select(VotingRule).where(VotingRule.cluster_year_id == round_.cluster_year_id)).first()
+    return rule is None or rule.second_entry
 
 
 def check(*, session: Session, user: User, round_id: int, version: int | None,
@@ -313,6 +304,12 @@ def open_runoff(*, session: Session, user: User, round_id: int, version: int | N
     append_event(session, runoff, "opened", user, {"runoff_of": round_.id, "number": runoff.number,
                                                    "seats": runoff.seats, "candidates": tied})
     return runoff
+
+
+EVENT_LABELS = {"opened": _l("round opened"), "entered": _l("counts entered"),
+                "check_failed": _l("second entry differed"), "checked": _l("counts checked"),
+                "finalised": _l("finalised and locked"),
+                "amended": _l("amendment entered")}
 
 
 def status_label(status: str):

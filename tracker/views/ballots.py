@@ -103,21 +103,13 @@ def detail(cluster_id: int, round_id: int):
         tied=rounds.tied(official_result) if official_result else [], history=history, users=users,
         events=ballots.events(db, round_.id), related=related, step=StepForm(data={"version": round_.version}),
         status=ballots.status_label(round_.status), status_words=STATUS_WORDS,
-        second_entry=ballots.second_entry_required(db, round_) if _has_rule(db, cluster_year) else True,
+        second_entry=ballots.second_entry_required(db, round_), event_labels=ballots.EVENT_LABELS,
         can_edit=can_edit_cluster(current_user, cluster_id=cluster_id))
 
 
-def _has_rule(db, cluster_year) -> bool:
-    try:
-        ballots.saved_rule(db, cluster_year)
-    except DomainError:
-        return False
-    return True
-
-
-def _members(db, cluster_year) -> list[Board]:
+def _members(db, cluster_year, boards: dict[int, Board]) -> list[Board]:
     ids = {m.board_id for m in years.memberships(db, cluster_year.id)}
-    return vi_sorted([b for b in db.exec(select(Board)).all() if b.id in ids], key=lambda b: b.short_name)
+    return vi_sorted([boards[i] for i in ids], key=lambda b: b.short_name)
 
 
 def _figures_page(cluster_id: int, round_id: int, mode: str):
@@ -134,10 +126,10 @@ def _figures_page(cluster_id: int, round_id: int, mode: str):
             data.update(held_on=round_.held_on, place=round_.place, committee=round_.committee)
         if stored is not None and mode in ("enter", "amend"):  # the second entry is typed blind
             data.update(figures_data(rounds.figures_of(json.loads(stored.counts))))
-    form = figures_form(_members(db, cluster_year), candidates, meeting=mode == "enter", reason=mode == "amend",
-                        data=data)
+    members = _members(db, cluster_year, boards)
+    form = figures_form(members, candidates, meeting=mode == "enter", reason=mode == "amend", data=data)
     context = {"round": round_, "cluster": cluster, "year": cluster_year.year, "award": award, "mode": mode,
-               "candidates": candidates, "members": _members(db, cluster_year)}
+               "candidates": candidates, "members": members}
     if mode == "check":
         return _check(db, form, round_, boards, context)
     save = {
