@@ -1,20 +1,12 @@
-"""Table models: accounts, authorities, boards, clusters, cluster-years and memberships."""
+"""Table models: accounts, authorities, boards, clusters, cluster-years, memberships and ballots; the year's
+work (pledges, meetings, score sheets) is in `tracker.models.work`, re-exported here."""
 import enum
-import secrets
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, UniqueConstraint, text
+from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-# Named constraints let Alembic alter tables in batch mode on SQLite.
-SQLModel.metadata.naming_convention = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-metadata: MetaData = SQLModel.metadata
+from tracker.models.base import fk, metadata, new_token, utcnow  # noqa: F401 (metadata is re-exported)
 
 
 class Role(enum.StrEnum):
@@ -49,18 +41,6 @@ class MemberRole(enum.StrEnum):
     MEMBER = "member"
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def _fk(target: str, *, nullable: bool = True, ondelete: str | None = None) -> Column:
-    return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True)
-
-
 class User(SQLModel, table=True):
     """An account: an administrator, a committee secretary or a reader from leadership."""
 
@@ -72,8 +52,8 @@ class User(SQLModel, table=True):
     active: bool = Field(default=True)
     must_change_password: bool = Field(default=True)
     # Changes on logout and password change, so a copied session cookie stops working.
-    session_token: str = Field(default_factory=_token, max_length=64, unique=True)
-    created_at: datetime = Field(default_factory=_now)
+    session_token: str = Field(default_factory=new_token, max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
     version: int = Field(default=1)
 
     # Flask-Login protocol
@@ -117,7 +97,7 @@ class Authority(SQLModel, table=True):
     short_name: str = Field(default="", max_length=50)
     valid_from: date | None = None
     valid_to: date | None = None
-    successor_id: int | None = Field(default=None, sa_column=_fk("authority.id"))
+    successor_id: int | None = Field(default=None, sa_column=fk("authority.id"))
     version: int = Field(default=1)
 
 
@@ -136,7 +116,7 @@ class Board(SQLModel, table=True):
     website: str = Field(default="", max_length=200)
     start_date: date | None = None
     end_date: date | None = None
-    successor_id: int | None = Field(default=None, sa_column=_fk("board.id"))
+    successor_id: int | None = Field(default=None, sa_column=fk("board.id"))
     note: str = Field(default="", max_length=2000)
     version: int = Field(default=1)
 
@@ -148,7 +128,7 @@ class Cluster(SQLModel, table=True):
     name: str = Field(max_length=255, unique=True)
     kind: str = Field(default=ClusterKind.CUM, max_length=8)
     region: str = Field(default="", max_length=100)
-    authority_id: int | None = Field(default=None, sa_column=_fk("authority.id"))
+    authority_id: int | None = Field(default=None, sa_column=fk("authority.id"))
     description: str = Field(default="", max_length=4000)
     version: int = Field(default=1)
 
@@ -159,9 +139,9 @@ class ClusterYear(SQLModel, table=True):
     __tablename__ = "cluster_year"
     __table_args__ = (UniqueConstraint("cluster_id", "year", name="uq_cluster_year_cluster_year"),)
     id: int | None = Field(default=None, primary_key=True)
-    cluster_id: int = Field(sa_column=_fk("cluster.id", nullable=False, ondelete="CASCADE"))
+    cluster_id: int = Field(sa_column=fk("cluster.id", nullable=False, ondelete="CASCADE"))
     year: int
-    host_board_id: int | None = Field(default=None, sa_column=_fk("board.id"))
+    host_board_id: int | None = Field(default=None, sa_column=fk("board.id"))
     conference_date: date | None = None
     conference_place: str = Field(default="", max_length=300)
     note: str = Field(default="", max_length=2000)
@@ -191,9 +171,9 @@ class Membership(SQLModel, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     cluster_year_id: int = Field(
-        sa_column=_fk("cluster_year.id", nullable=False, ondelete="CASCADE")
+        sa_column=fk("cluster_year.id", nullable=False, ondelete="CASCADE")
     )
-    board_id: int = Field(sa_column=_fk("board.id", nullable=False))
+    board_id: int = Field(sa_column=fk("board.id", nullable=False))
     role: str = Field(default=MemberRole.MEMBER, max_length=16)
     assumed: bool = Field(default=False)  # recorded without a published source (demo data)
 
@@ -246,8 +226,8 @@ class Seats(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("cluster_year_id", "award_type_id", name="uq_seats_cluster_year_award"),)
     id: int | None = Field(default=None, primary_key=True)
-    cluster_year_id: int = Field(sa_column=_fk("cluster_year.id", nullable=False, ondelete="CASCADE"))
-    award_type_id: int = Field(sa_column=_fk("award_type.id", nullable=False))
+    cluster_year_id: int = Field(sa_column=fk("cluster_year.id", nullable=False, ondelete="CASCADE"))
+    award_type_id: int = Field(sa_column=fk("award_type.id", nullable=False))
     seats: int = 1
 
 
@@ -268,10 +248,10 @@ class BallotRound(SQLModel, table=True):
         UniqueConstraint("cluster_year_id", "award_type_id", "number", name="uq_ballot_round_cluster_year_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    cluster_year_id: int = Field(sa_column=_fk("cluster_year.id", nullable=False))
-    award_type_id: int = Field(sa_column=_fk("award_type.id", nullable=False))
+    cluster_year_id: int = Field(sa_column=fk("cluster_year.id", nullable=False))
+    award_type_id: int = Field(sa_column=fk("award_type.id", nullable=False))
     number: int = 1
-    runoff_of_id: int | None = Field(default=None, sa_column=_fk("ballot_round.id"))
+    runoff_of_id: int | None = Field(default=None, sa_column=fk("ballot_round.id"))
     runoff_candidates: str = Field(default="", max_length=2000)  # JSON list of board ids, runoffs only
     seats: int = 1
     status: str = Field(default=RoundStatus.DRAFT, max_length=16)
@@ -291,16 +271,16 @@ class BallotRevision(SQLModel, table=True):
     __tablename__ = "ballot_revision"
     __table_args__ = (UniqueConstraint("round_id", "revision", name="uq_ballot_revision_round_id"),)
     id: int | None = Field(default=None, primary_key=True)
-    round_id: int = Field(sa_column=_fk("ballot_round.id", nullable=False))
+    round_id: int = Field(sa_column=fk("ballot_round.id", nullable=False))
     revision: int = 1
     reason: str = Field(default="", max_length=2000)  # why an amendment was made
     counts: str = Field(default="")  # canonical JSON: rule, members, seats, present, ballots, votes
-    entered_by: int | None = Field(default=None, sa_column=_fk("user.id"))
+    entered_by: int | None = Field(default=None, sa_column=fk("user.id"))
     entered_at: datetime | None = None
-    checked_by: int | None = Field(default=None, sa_column=_fk("user.id"))
+    checked_by: int | None = Field(default=None, sa_column=fk("user.id"))
     checked_at: datetime | None = None
     result: str = Field(default="")  # canonical JSON of the tally, written once at finalisation
-    finalised_by: int | None = Field(default=None, sa_column=_fk("user.id"))
+    finalised_by: int | None = Field(default=None, sa_column=fk("user.id"))
     finalised_at: datetime | None = None
 
 
@@ -310,11 +290,14 @@ class BallotEvent(SQLModel, table=True):
     __tablename__ = "ballot_event"
     __table_args__ = (UniqueConstraint("round_id", "seq", name="uq_ballot_event_round_id"),)
     id: int | None = Field(default=None, primary_key=True)
-    round_id: int = Field(sa_column=_fk("ballot_round.id", nullable=False))
+    round_id: int = Field(sa_column=fk("ballot_round.id", nullable=False))
     seq: int
     kind: str = Field(max_length=20)
-    user_id: int | None = Field(default=None, sa_column=_fk("user.id"))
+    user_id: int | None = Field(default=None, sa_column=fk("user.id"))
     at: datetime
     payload: str  # canonical JSON of the event, hashed with the previous hash
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+
+
+from tracker.models.work import *  # noqa: E402,F403 (the year's work, re-exported)
