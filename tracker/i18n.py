@@ -27,9 +27,21 @@ def format_number(value, digits: int | None = None) -> str:
     return format_decimal(value)
 
 
+def format_amount(value) -> str:
+    """A typed amount with up to four decimals, grouped the current language's way ("1.234,5")."""
+    return "" if value is None else format_decimal(value, format="#,##0.####")
+
+
+def format_share(value) -> str:
+    """A ratio as a percentage with one decimal ("112,4%"); 1 is 100%."""
+    return "" if value is None else format_decimal(value * 100, format="#,##0.0") + "%"
+
+
 def init_app(app: Flask) -> None:
     """Install Flask-Babel and the template filters."""
     Babel(app, locale_selector=select_locale, default_translation_directories=str(ROOT / "tracker" / "translations"))
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["amount"] = format_amount
+    app.jinja_env.filters["share"] = format_share
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

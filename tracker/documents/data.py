@@ -47,3 +47,30 @@ class BallotPaper:
     seats: int
     candidates: tuple[CandidateLine, ...]  # only name/short_name are used
     instruction: str = ""  # "" → "Đánh dấu (X) vào ô ...; chọn tối đa {seats} đơn vị. ..."
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    group: str  # the indicator's group (may be ""); a new group opens a sub-heading row
+    indicator: str  # e.g. "Vốn đầu tư thu hút"
+    unit: str  # e.g. "triệu USD" (may be "")
+    target: str  # already formatted, e.g. "1.234,5" ("…" when the value is not known)
+    source: str  # the document that set it, e.g. "Quyết định 12/QĐ-UBND ngày 10/01/2018" (may be "")
+
+
+@dataclass(frozen=True)
+class PledgeSection:
+    name: str  # the board's full name
+    short_name: str  # e.g. "DIZA"
+    lines: tuple[TargetLine, ...]  # empty → "Chưa ghi nhận chỉ tiêu."
+
+
+@dataclass(frozen=True)
+class PledgeDoc:
+    letterhead: Letterhead
+    subject: str  # under the title, e.g. "Thực hiện phong trào thi đua năm 2018"
+    opening: str  # date/place paragraph ending "… với các nội dung sau:"
+    paragraphs: tuple[str, ...]  # the pledge's text, one paragraph each
+    sections: tuple[PledgeSection, ...]  # one per member board, in the order printed
+    notes: tuple[str, ...] = ()  # extra paragraphs after the targets (illustrative data, ...)
+    signatures: tuple[tuple[str, str], ...] = ()  # (board name, signer); signer "" → room to sign by hand

@@ -3,6 +3,7 @@ under, and the tally of them. Everything here is pure: the JSON these functions 
 hashes and what `verify` recounts."""
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 
 from tracker.rules import ballot
@@ -69,15 +70,20 @@ def differences(first: Figures, second: Figures) -> list[str]:
     return names
 
 
-def counts_json(rule: RuleValues, members: Iterable[int], seats: int, figures: Figures) -> dict:
-    """The stored counts of a revision: the rule and members as they were, and the figures."""
-    return {
+def counts_json(rule: RuleValues, members: Iterable[int], seats: int, figures: Figures,
+                scores: Mapping[int, Decimal] | None = None) -> dict:
+    """The stored counts of a revision: the rule and members as they were, and the figures. Under the "score"
+    tie-break the candidates' agreed score totals are kept too, so the result can be recomputed as it was."""
+    counts = {
         "rule": {"quorum": _fraction(rule.quorum), "threshold": _fraction(rule.threshold), "base": rule.base,
                  "strict": rule.strict, "tie_break": rule.tie_break},
         "members": sorted(members),
         "seats": seats,
         **figures_json(figures),
     }
+    if rule.tie_break == "score" and scores:
+        counts["scores"] = {str(k): format(v, "f") for k, v in sorted(scores.items()) if k in figures.votes}
+    return counts
 
 
 def figures_json(figures: Figures) -> dict:
@@ -105,7 +111,8 @@ def tally_counts(counts: Mapping) -> ballot.RoundResult:
     return ballot.tally(rule_of(counts), ballot.RoundInput(
         seats=counts["seats"], members=len(counts["members"]), present=len(figures.present),
         issued=figures.issued, returned=figures.returned, invalid=figures.invalid,
-        votes={str(k): v for k, v in figures.votes.items()}))
+        votes={str(k): v for k, v in figures.votes.items()},
+        scores={k: Fraction(Decimal(v)) for k, v in counts.get("scores", {}).items()}))
 
 
 def result_json(result: ballot.RoundResult) -> dict:

@@ -22,7 +22,7 @@ from tracker.rules import ballot
 from tracker.rules import rounds as rules
 from tracker.rules.chain import GENESIS, canonical, link
 from tracker.rules.text import vi_sorted
-from tracker.services import voting, years
+from tracker.services import scores, voting, years
 from tracker.services.catalog import get
 from tracker.services.errors import DomainError, check_version
 
@@ -143,7 +143,8 @@ def elected_higher(session: Session, round_: BallotRound) -> set[int]:
 
 def candidates(session: Session, round_: BallotRound, boards: dict[int, Board]) -> list[int]:
     """The round's candidates in ballot order: the tied boards of a runoff, the boards already entered, or the
-    year's members less those elected for a higher award, in Vietnamese order of short name."""
+    year's members less those elected for a higher award; ordered by the score sheet's ranking (agreed totals),
+    then, among equals and unscored boards, in Vietnamese order of short name."""
     if round_.runoff_candidates:
         ids = json.loads(round_.runoff_candidates)
     else:
@@ -154,7 +155,10 @@ def candidates(session: Session, round_: BallotRound, boards: dict[int, Board]) 
         else:
             members = {m.board_id for m in years.memberships(session, round_.cluster_year_id)}
             ids = list(members - elected_higher(session, round_))
-    return [b.id for b in vi_sorted([boards[i] for i in ids], key=lambda b: b.short_name)]
+    totals = scores.agreed_totals(session, round_.cluster_year_id)
+    ordered = vi_sorted([boards[i] for i in ids], key=lambda b: b.short_name)
+    ordered.sort(key=lambda b: -totals.get(b.id, -1))  # the score ranking first; stable, so ties stay alphabetical
+    return [b.id for b in ordered]
 
 
 FIGURE_MESSAGES = {
@@ -195,7 +199,8 @@ def _counts(session: Session, round_: BallotRound, figures: rules.Figures) -> di
     members = {m.board_id for m in years.memberships(session, cluster_year.id)}
     boards = {b.id: b for b in session.exec(select(Board)).all()}
     check_figures(members, round_.seats, candidates(session, round_, boards), figures)
-    counts = rules.counts_json(rule, members, round_.seats, figures)
+    totals = scores.agreed_totals(session, cluster_year.id) if rule.tie_break == "score" else None
+    counts = rules.counts_json(rule, members, round_.seats, figures, totals)
     try:
         rules.tally_counts(counts)
     except ballot.BallotError as error:  # the checks above should have caught it: still never half-save

@@ -1,9 +1,11 @@
 """The demo: the South-East block of zone boards and the Tây Nguyên block, from public reports.
 
 Only facts from shared/domain.md section 2 are stated as facts; what the sources do not say (the 2017,
-2018 and 2020 memberships, the 2017 head) is marked as assumed, and the interface says so.
+2018 and 2020 memberships, the 2017 head) is marked as assumed, and the interface says so. The 2018 pledge's
+targets and results are illustrative and marked so.
 """
 from datetime import date
+from decimal import Decimal
 
 from sqlmodel import Session, select
 
@@ -20,7 +22,8 @@ from tracker.models import (
 )
 from tracker.rules.rounds import Figures
 from tracker.rules.voting import RuleValues
-from tracker.services import ballots, voting
+from tracker.services import ballots, pledges, voting, years
+from tracker.services.stamps import stamp
 
 MERGE_END = date(2025, 6, 30)  # provinces merged from 1 July 2025 (Resolution on 34 provinces)
 MERGE_NOTE = "Sáp nhập theo sắp xếp đơn vị hành chính cấp tỉnh từ 01/07/2025."
@@ -145,6 +148,7 @@ def seed(session: Session) -> None:
             session.add(Membership(cluster_year_id=cy.id, board_id=boards[short].id, role=role, assumed=assumed))
     session.flush()
     _review_2017(session, clusters[SOUTH_EAST], boards)
+    _pledge_2018(session, clusters[SOUTH_EAST], boards)
 
 
 # The 2017 review elected 1 board for the ministry flag and 2 for the minister's certificate; the article names
@@ -181,3 +185,41 @@ def _review_2017(session: Session, cluster: Cluster, boards: dict[str, Board]) -
         ballots.check(session=session, user=None, round_id=round_.id, version=round_.version, figures=None)
         ballots.finalise(session=session, user=None, round_id=round_.id, version=round_.version)
         session.flush()
+
+
+# The 2018 pledge was signed at the review of 26 February 2018 (a fact); its targets and results are not
+# published, so the indicators, targets and results below are illustrative and the pledge is marked so.
+PLEDGE_TEXT = ("Các đơn vị thành viên Cụm thi đua cam kết phấn đấu hoàn thành vượt mức các chỉ tiêu kế hoạch năm 2018 "
+               "do Ủy ban nhân dân tỉnh, thành phố giao, và hoàn thành xuất sắc nhiệm vụ chính trị của ngành.")
+INDICATORS_2018 = [  # name, unit, direction, base target, source
+    ("Vốn đầu tư trong nước thu hút", "tỷ đồng", "higher", 2000, "Quyết định giao chỉ tiêu của UBND tỉnh năm 2018"),
+    ("Vốn đầu tư nước ngoài thu hút", "triệu USD", "higher", 250, "Quyết định giao chỉ tiêu của UBND tỉnh năm 2018"),
+    ("Thời gian giải quyết thủ tục hành chính", "ngày", "lower", 10, "Kế hoạch cải cách hành chính năm 2018"),
+]
+
+
+def _pledge_2018(session: Session, cluster: Cluster, boards: dict[str, Board]) -> None:
+    cluster_year = session.exec(select(ClusterYear).where(ClusterYear.cluster_id == cluster.id,
+                                                          ClusterYear.year == 2018)).one()
+    if pledges.pledge_of(session, cluster_year.id) is not None:
+        return
+    members = sorted(m.board_id for m in years.memberships(session, cluster_year.id))
+    pledge = pledges.save_pledge(session=session, cluster_id=cluster.id, year=2018, version=None,
+                                 data=pledges.PledgeData(signed_on=date(2018, 2, 26),
+                                                         place="Ban Quản lý Khu kinh tế tỉnh Tây Ninh",
+                                                         host_board_id=boards["BQL KKT Tây Ninh"].id,
+                                                         text=PLEDGE_TEXT, signed=set(members)))
+    pledge.illustrative = True
+    lines = [pledges.IndicatorLine(id=None, name=name, unit=unit, direction=direction)
+             for name, unit, direction, _base, _source in INDICATORS_2018]
+    indicators = pledges.save_catalogue(session=session, cluster_id=cluster.id, year=2018, stamp=stamp([]),
+                                        lines=lines)
+    cells = []
+    for n, board_id in enumerate(members):
+        for indicator, (_name, _unit, direction, base, source) in zip(indicators, INDICATORS_2018, strict=True):
+            target = Decimal(base) * (10 + n % 4) / 10
+            # Most boards beat their targets, a few fall short: enough to show every verdict.
+            factor = Decimal((112, 100, 95, 121, 104, 98, 130, 100, 108)[n % 9]) / 100
+            actual = (target / factor if direction == "lower" else target * factor).quantize(Decimal("0.1"))
+            cells.append(pledges.TargetCell(indicator.id, board_id, target, source, actual))
+    pledges.save_targets(session=session, cluster_id=cluster.id, year=2018, stamp=stamp([]), cells=cells)

@@ -1,18 +1,44 @@
-"""The printed papers of a ballot round, worded in Vietnamese as official documents are: the vote-count minutes
-(biên bản kiểm phiếu) and the blank ballot paper (phiếu bầu), each as DOCX or PDF."""
+"""The printed papers, worded in Vietnamese as official documents are: for a ballot round the vote-count minutes
+(biên bản kiểm phiếu) and the blank ballot paper (phiếu bầu); for a cluster-year the pledge (bản giao ước thi đua);
+each as DOCX or PDF."""
 import io
 import json
+from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
-from sqlmodel import Session, select
+from babel.numbers import format_decimal
+from sqlmodel import Session, col, select
 
-from tracker.documents import render
-from tracker.documents.data import BallotPaper, CandidateLine, Letterhead, MinutesDoc
+from tracker.documents import pledge, render
+from tracker.documents.data import (
+    BallotPaper,
+    CandidateLine,
+    Letterhead,
+    MinutesDoc,
+    PledgeDoc,
+    PledgeSection,
+    TargetLine,
+)
 from tracker.i18n import format_day
-from tracker.models import Authority, AwardType, BallotRound, Board, Cluster, ClusterYear, RoundStatus
+from tracker.models import (
+    Authority,
+    AwardType,
+    BallotRound,
+    Board,
+    Cluster,
+    ClusterYear,
+    Indicator,
+    Pledge,
+    RoundStatus,
+    Signature,
+    Target,
+)
 from tracker.rules import rounds
 from tracker.rules.ballot import format_percent
-from tracker.services import ballots
+from tracker.rules.text import vi_key, vi_sorted
+from tracker.services import ballots, years
+from tracker.services.errors import NotFound
 
 RESULT_WORDS = {"elected": "Được suy tôn", "below_threshold": "Không đạt ngưỡng",
                 "seats_full": "Đạt ngưỡng, đã đủ suất", "tie_runoff": "Bằng phiếu – bầu lại",
@@ -128,3 +154,76 @@ def ballot_paper(session: Session, round_: BallotRound, kind: str) -> tuple[str,
         candidates=tuple(CandidateLine(rank=None, name=b.name, short_name=b.short_name, votes=0, share="",
                                        result="", reason="") for b in candidates))
     return ctx.filename("ballot", kind), io.BytesIO(RENDER["ballot", kind](paper))
+
+
+PLEDGE_RENDER = {"docx": pledge.pledge_docx, "pdf": pledge.pledge_pdf}
+PLEDGE_DEFAULT = ("Mỗi đơn vị thành viên thi đua phấn đấu hoàn thành vượt mức các chỉ tiêu do Ủy ban nhân dân tỉnh, "
+                  "thành phố giao năm {year} và hoàn thành xuất sắc nhiệm vụ chính trị của ngành.")
+PLEDGE_ILLUSTRATIVE = ("Dữ liệu minh họa: các chỉ tiêu trong văn bản này là số liệu giả định để trình diễn, "
+                       "không phải số liệu công bố.")
+
+
+def _day_words(day: date | None) -> str:
+    """"ngày 26 tháng 02 năm 2018" (Decree 30 padding, as in the letterhead's date line), dotted when unknown."""
+    if day is None:
+        return "ngày … tháng … năm …"
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def _target_text(value: Decimal | None) -> str:
+    """"1.234,5": Vietnamese grouping and decimal comma, every stored decimal kept; "…" when not set."""
+    return "…" if value is None else format_decimal(value, locale="vi", decimal_quantization=False)
+
+
+def pledge_paper(session: Session, *, cluster_id: int, year: int, kind: str) -> tuple[str, io.BytesIO]:
+    """The cluster-year's pledge with each member's targets and a signature block per member, as DOCX or PDF.
+
+    Raises NotFound when the cluster has no such year, the year has no pledge, or the kind is unknown."""
+    cluster_year = years.find(session, cluster_id, year)
+    if cluster_year is None or kind not in PLEDGE_RENDER:
+        raise NotFound
+    the_pledge = session.exec(select(Pledge).where(Pledge.cluster_year_id == cluster_year.id)).first()
+    if the_pledge is None:
+        raise NotFound
+    cluster = session.get(Cluster, cluster_id)
+    parent = session.get(Authority, cluster.authority_id) if cluster.authority_id else None
+    member_ids = {m.board_id for m in years.memberships(session, cluster_year.id)}
+    wanted = member_ids | ({the_pledge.host_board_id} if the_pledge.host_board_id else set())
+    boards = {b.id: b for b in session.exec(select(Board).where(col(Board.id).in_(wanted))).all()} if wanted else {}
+    indicators = {i.id: i for i in session.exec(select(Indicator).where(
+        Indicator.cluster_year_id == cluster_year.id)).all()}
+    targets = session.exec(select(Target).where(col(Target.indicator_id).in_(list(indicators)),
+                                                col(Target.board_id).in_(member_ids))).all() if indicators else []
+    signers = {s.board_id: s.signer for s in session.exec(select(Signature).where(
+        Signature.pledge_id == the_pledge.id)).all()}
+
+    catalogue = {i: (ind.position, vi_key(ind.name)) for i, ind in indicators.items()}
+    by_board: dict[int, list[Target]] = {}
+    for target in targets:
+        if target.target is not None or target.source.strip():
+            by_board.setdefault(target.board_id, []).append(target)
+    members = vi_sorted((boards[i] for i in member_ids), key=lambda b: b.short_name)
+    sections = tuple(
+        PledgeSection(name=b.name, short_name=b.short_name, lines=tuple(
+            TargetLine(group=indicators[t.indicator_id].group, indicator=indicators[t.indicator_id].name,
+                       unit=indicators[t.indicator_id].unit, target=_target_text(t.target), source=t.source)
+            for t in sorted(by_board.get(b.id, []), key=lambda t: catalogue[t.indicator_id])))
+        for b in members)
+
+    host = boards.get(the_pledge.host_board_id)
+    place = the_pledge.place or (host.name if host else "") or "…"
+    paragraphs = tuple(line.strip() for line in the_pledge.text.splitlines() if line.strip())
+    doc = PledgeDoc(
+        letterhead=Letterhead(parent_body=parent.name.upper() if parent else "",
+                              issuing_body=cluster.name.upper(), number="Số: …/GƯTĐ",
+                              place=(host.province if host and host.province else the_pledge.place),
+                              day=the_pledge.signed_on),
+        subject=f"Thực hiện phong trào thi đua năm {year}",
+        opening=(f"Hôm nay, {_day_words(the_pledge.signed_on)}, tại {place}, các đơn vị thành viên {cluster.name} "
+                 f"cùng ký kết giao ước thi đua năm {year} với các nội dung sau:"),
+        paragraphs=paragraphs or (PLEDGE_DEFAULT.format(year=year),),
+        sections=sections,
+        notes=(PLEDGE_ILLUSTRATIVE,) if the_pledge.illustrative else (),
+        signatures=tuple((b.name, signers.get(b.id, "")) for b in members))
+    return f"giao-uoc-thi-dua-{year}.{kind}", io.BytesIO(PLEDGE_RENDER[kind](doc))

@@ -172,3 +172,12 @@ def propose_roster(
     members = [b.id for b in by_name if b.id in rows]
     suggestion = rules.suggest_head(members, head_history(session, cluster_id), year)
     return Proposal(rows, replaced, dropped, suggestion, source.year if source else None)
+
+
+def latest_with(session: Session, model, cluster_id: int, year: int) -> tuple[int, int] | None:
+    """The latest year before `year` in which the cluster has rows of `model` (indicators, criteria), as
+    (cluster_year_id, year): what a new year's catalogue is copied forward from."""
+    return session.exec(
+        select(ClusterYear.id, ClusterYear.year).join(model, model.cluster_year_id == ClusterYear.id)
+        .where(ClusterYear.cluster_id == cluster_id, ClusterYear.year < year)
+        .order_by(ClusterYear.year.desc()).limit(1)).first()

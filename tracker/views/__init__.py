@@ -10,10 +10,22 @@ csrf = CSRFProtect()
 
 def init_app(app: Flask) -> None:
     """Register CSRF protection, every blueprint and the error handlers."""
-    from tracker.views import admin, auth, authorities, ballots, boards, clusters, main, years
+    from tracker.views import (
+        admin,
+        auth,
+        authorities,
+        ballots,
+        boards,
+        clusters,
+        main,
+        meetings,
+        pledges,
+        scores,
+        years,
+    )
 
     csrf.init_app(app)
-    for module in (main, auth, admin, authorities, boards, clusters, years, ballots):
+    for module in (main, auth, admin, authorities, boards, clusters, years, ballots, pledges, scores, meetings):
         app.register_blueprint(module.bp)
 
     def error_page(status: int, title: str, message: str):

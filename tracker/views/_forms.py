@@ -1,11 +1,12 @@
 """Helpers the views share: showing a refused save beside its fields, and a stale edit side by side."""
 from dataclasses import fields
+from decimal import Decimal
 
 from flask import flash, redirect, render_template
 from flask_babel import gettext as _
 
 from tracker.db import get_session
-from tracker.i18n import format_day
+from tracker.i18n import format_amount, format_day
 from tracker.services.errors import Conflict, DomainError
 
 
@@ -29,6 +30,8 @@ def describe(value, labels=None) -> str:
         return "—"
     if labels and value in labels:
         return str(labels[value])
+    if isinstance(value, Decimal):
+        return format_amount(value)
     if hasattr(value, "strftime"):
         return format_day(value)
     return str(value)
@@ -52,10 +55,12 @@ def conflict_message() -> str:
              "Compare the two versions below; to keep yours, check the form and save again.")
 
 
-def run_edit(*, form, save, conflict_fields, template: str, saved: str, next_url, **context):
+def run_edit(*, form, save, conflict_fields, template: str, saved, next_url, conflict_lines=None, **context):
     """The edit cycle every form shares: validate, save in one transaction, then redirect or show why not.
 
-    `save()` calls the service and returns the saved row; `next_url(row)` is where to go after saving.
+    `save()` calls the service and returns the saved row; `next_url(row)` is where to go after saving; `saved` is
+    the message shown then (or a function of the row). A form that carries a stamp instead of a version passes
+    `conflict_lines(current)`, which returns the lines to compare and refreshes the form's stamp.
     """
     db = get_session()
     conflict = None
@@ -66,12 +71,15 @@ def run_edit(*, form, save, conflict_fields, template: str, saved: str, next_url
             db.rollback()
             show_errors(form, error)
         except Conflict as stale:
-            conflict = conflict_rows(form, stale.current, conflict_fields)
-            form.version.data = stale.current.version
+            if conflict_lines is not None:
+                conflict = conflict_lines(stale.current)
+            else:
+                conflict = conflict_rows(form, stale.current, conflict_fields)
+                form.version.data = stale.current.version
             db.rollback()
         else:
             db.commit()
-            flash(saved, "success")
+            flash(saved(row) if callable(saved) else saved, "success")
             return redirect(next_url(row))
     if conflict is not None:
         status = 409

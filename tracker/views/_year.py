@@ -1,0 +1,79 @@
+"""What the pages of a cluster-year's work share: loading the year, and the Excel upload, check and import."""
+from flask import abort, current_app, flash, redirect, render_template
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from tracker.db import get_session
+from tracker.models import Board, Cluster, MemberRole
+from tracker.pledge_forms import ImportForm, UploadForm
+from tracker.rules.text import vi_sorted
+from tracker.services import catalog, sheets, years
+from tracker.services.errors import Conflict, DomainError
+from tracker.views._forms import show_errors
+
+MAX_UPLOAD = 2_000_000  # an Excel template of a national cluster is far below this
+
+
+class YearPage:
+    """The cluster, the cluster-year (404 when `required` and not recorded) and its members in Vietnamese order."""
+
+    def __init__(self, cluster_id: int, year: int, *, required: bool = True):
+        self.db = get_session()
+        self.cluster = catalog.get(self.db, Cluster, cluster_id)
+        self.year = year
+        self.cluster_year = years.find(self.db, cluster_id, year)
+        if self.cluster_year is None and required:
+            abort(404)
+        memberships = years.memberships(self.db, self.cluster_year.id) if self.cluster_year else []
+        ids = {m.board_id for m in memberships}
+        self.head = next((m.board_id for m in memberships if m.role == MemberRole.HEAD), None)
+        rows = self.db.exec(select(Board).where(Board.id.in_(ids))).all() if ids else []
+        self.members = vi_sorted(rows, key=lambda b: b.short_name)
+        self.boards = {b.id: b for b in self.members}
+
+    def context(self, **more) -> dict:
+        """The template variables every page uses."""
+        return {"cluster": self.cluster, "year": self.year, "cluster_year": self.cluster_year,
+                "members": self.members, "boards": self.boards, **more}
+
+
+def check_upload(page: YearPage, *, sheet, stamp: str, salt: str, what: str, confirm_url: str, back_url: str):
+    """Read an uploaded template: a refused file or bad cells are listed (nothing saved); otherwise the changes
+    are shown with a button to confirm them."""
+    form = UploadForm()
+    checked = None
+    if form.validate_on_submit():
+        data = form.file.data.read(MAX_UPLOAD + 1)
+        try:
+            checked = sheets.check_upload(sheet=sheet, data=data, filename=form.file.data.filename or "",
+                                          locale=str(get_locale() or "vi"), secret=current_app.secret_key,
+                                          salt=salt, stamp=stamp, max_bytes=MAX_UPLOAD)
+        except DomainError as error:
+            show_errors(form, error)
+    status = 422 if checked is None or checked.errors else 200
+    return render_template("sheets/check.html", form=form, checked=checked, what=what, confirm_url=confirm_url,
+                           back_url=back_url, confirm=ImportForm(payload=checked.payload if checked else ""),
+                           **page.context()), status
+
+
+def confirm_import(page: YearPage, *, salt: str, apply, back_url: str):
+    """Write a checked upload in one transaction; refused when the table changed since it was checked."""
+    form = ImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    db = page.db
+    try:
+        stamp, changes = sheets.confirmed(form.payload.data, secret=current_app.secret_key, salt=salt)
+        changed = apply(stamp, changes)
+    except DomainError as error:
+        db.rollback()
+        flash(str(error.message), "danger")
+    except Conflict:
+        db.rollback()
+        flash(_("Someone saved these figures after your file was checked. Nothing of yours was saved. "
+                "Download the template again, or upload your file again to see what changed."), "danger")
+    else:
+        db.commit()
+        flash(_("Imported: %(n)d values changed.", n=changed), "success")
+    return redirect(back_url)
