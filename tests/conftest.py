@@ -67,7 +67,7 @@ def database_url(_template_db, tmp_path):
 def app(database_url, tmp_path):
     """The application on the test database, CSRF off (one module switches it on)."""
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True,
-                      "WTF_CSRF_ENABLED": False})
+                      "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": str(tmp_path / "uploads")})
     yield app
     app.extensions["engine"].dispose()
 

@@ -16,13 +16,15 @@ DEFAULTS = {
     "BABEL_DEFAULT_LOCALE": "vi",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
     "LANGUAGES": ("vi", "en"),
-    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,  # the whole request; above the largest upload plus its form
+    "UPLOAD_FOLDER": None,  # None: instance/uploads (meeting photos and scanned minutes)
+    "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,  # one uploaded file
     "SQLITE_BUSY_TIMEOUT_MS": 15000,
 }
 
 # Values read from the environment are strings; these keys are converted.
 _BOOLEAN = {"SESSION_COOKIE_SECURE", "WTF_CSRF_ENABLED"}
-_INTEGER = {"MAX_CONTENT_LENGTH", "SQLITE_BUSY_TIMEOUT_MS"}
+_INTEGER = {"MAX_CONTENT_LENGTH", "SQLITE_BUSY_TIMEOUT_MS", "UPLOAD_MAX_BYTES"}
 
 
 def load(app: Flask, test_config: dict | None) -> None:
@@ -45,6 +47,8 @@ def load(app: Flask, test_config: dict | None) -> None:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'tracker.sqlite3'}"
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
 
 
 def _instance_secret(instance: Path) -> str:

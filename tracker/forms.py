@@ -178,6 +178,11 @@ class IdChecklist(PairChoices, SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def __init__(self, label=None, validators=None, **kwargs):
+        # Ids given by the object are ints; the default str coercion would leave every box unticked.
+        kwargs.setdefault("coerce", int)
+        super().__init__(label, validators, **kwargs)
+
     def process_formdata(self, valuelist):
         """Read ids; anything else is refused in validation."""
         try:

@@ -117,7 +117,7 @@ def test_template_layout(template):
     assert not ws["D5"].protection.locked and not ws["F5"].protection.locked
     assert ws.protection.sheet and not ws.protection.password
     # Decimals written as numbers, with the number format; text that starts with "=" stays text.
-    assert ws["D5"].value == 1234.5 and ws["D5"].data_type == "n" and ws["D5"].number_format == "#,##0.####"
+    assert ws["D5"].value == 1234.5 and ws["D5"].data_type == "n" and ws["D5"].number_format == "General"
     assert ws["F7"].value == "=bắt đầu bằng dấu =" and ws["F7"].data_type == "s"
     meta = book[workbook.META_SHEET]
     assert meta.sheet_state == "veryHidden"

@@ -36,9 +36,10 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def live_server(database_url):
+def live_server(database_url, tmp_path):
     """The application with CSRF on, served in a background thread; yields its base URL."""
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "e2e", "WTF_CSRF_ENABLED": True})
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "e2e", "WTF_CSRF_ENABLED": True,
+                      "UPLOAD_FOLDER": str(tmp_path / "uploads")})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -1,4 +1,6 @@
 """Logging in and out, first-login password change, redirects, disabled accounts, cookie flags."""
+import re
+
 import pytest
 
 from tests.conftest import PASSWORD
@@ -101,3 +103,13 @@ def test_duplicate_username_is_refused(client, login, make_user):
     response = client.post("/admin/users/new", data={"username": "thuky", "role": "viewer"})
     assert response.status_code == 422
     assert b"invalid-feedback" in response.data
+
+
+def test_a_secretarys_clusters_are_ticked_when_her_account_is_opened(client, login, make_user, make_cluster):
+    mine, other = make_cluster("Cụm A"), make_cluster("Cụm B")
+    secretary = make_user("thuky", "secretary", clusters=[mine])
+    login(as_role="admin")
+    page = client.get(f"/admin/users/{secretary.id}/edit").get_data(as_text=True)
+    tags = re.findall(r'<input[^>]*name="clusters"[^>]*>', page)
+    boxes = {re.search(r'value="(\d+)"', tag).group(1): tag for tag in tags}
+    assert "checked" in boxes[str(mine.id)] and "checked" not in boxes[str(other.id)]

@@ -2,11 +2,14 @@
 from datetime import date
 
 import pytest
+from flask import current_app
 
 from tests.conftest import PASSWORD
+from tests.services.test_meetings import png_bytes
 from tracker.models import Authority
 from tracker.rules.voting import RuleValues
-from tracker.services import ballots, voting
+from tracker.services import ballots, meetings, pledges, voting
+from tracker.services.stamps import stamp
 
 ROLES = ("anonymous", "viewer", "secretary", "admin")
 
@@ -32,6 +35,17 @@ def world(db, make_board, make_cluster, make_user):
                          seats={"CO_BO": 1})
         rounds[name] = ballots.open_round(session=db, user=users["admin"], cluster_id=cluster.id, year=2019,
                                           award_type_id=voting.award_types(db)[1].id, meeting=ballots.Meeting()).id
+    for name, cluster in (("own", own), ("other", other)):
+        meeting = meetings.save_meeting(session=db, cluster_id=cluster.id, year=2019, meeting_id=None, version=None,
+                                        data=meetings.MeetingData(kind="yearend", held_on=date(2019, 12, 20)))
+        rounds[f"{name}_meeting"] = meeting.id
+        rounds[f"{name}_attachment"] = meetings.add_attachment(
+            session=db, meeting=meeting, user=None, filename="anh.png", data=png_bytes(), caption="",
+            folder=current_app.config["UPLOAD_FOLDER"]).id
+        rounds[f"{name}_indicator"] = pledges.save_catalogue(
+            session=db, cluster_id=cluster.id, year=2019, stamp=stamp([]),
+            lines=[pledges.IndicatorLine(None, "Vốn đầu tư thu hút", "tỷ đồng")])[0].id
+        pledges.save_pledge(session=db, cluster_id=cluster.id, year=2019, version=0, data=pledges.PledgeData())
     db.commit()
     return {**rounds, "own": own, "other": other, "own_board": own_board, "other_board": other_board,
             "authority": authority, "users": users, "target": target}
@@ -43,7 +57,9 @@ def _cases(rule, world):
             "document": "ballot", "kind": "docx"}
     if "cluster_id" in rule.arguments:
         for which in ("own", "other"):
-            own = {"cluster_id": world[which].id, "round_id": world[f"{which}_round"]}
+            own = {"cluster_id": world[which].id, "round_id": world[f"{which}_round"],
+                   "meeting_id": world[f"{which}_meeting"], "attachment_id": world[f"{which}_attachment"],
+                   "board_id": world[f"{which}_board"].id, "indicator_id": world[f"{which}_indicator"]}
             yield which, rule.build({**args, **own}, append_unknown=False)[1]
     elif "board_id" in rule.arguments:
         yield "own", rule.build({**args, "board_id": world["own_board"].id}, append_unknown=False)[1]

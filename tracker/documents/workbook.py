@@ -41,7 +41,7 @@ TITLE_ROW, NOTE_ROW, HEADER_ROW, KEYS_ROW, FIRST_ROW = 1, 2, 3, 4, 5
 KEY_COLUMN = 1  # column A, hidden: the row keys
 LABEL, NUMBER, TEXT = "label", "number", "text"
 EDITABLE = (NUMBER, TEXT)
-NUMBER_FORMAT = "#,##0.####"
+NUMBER_FORMAT = "General"  # "#,##0.####" would show 12 as "12." in Excel
 ROW_SEPARATOR = " – "
 
 EXTRA_ROWS = 1000  # rows read beyond the expected ones; more and the file is refused
@@ -303,7 +303,7 @@ def _number_rule(low: Decimal | None, high: Decimal | None, locale: str) -> Data
 
 def _shown(value, locale: str) -> str:
     """A number as the user reads it: "1.234,5" in Vietnamese."""
-    return format_decimal(value, format=NUMBER_FORMAT, locale=locale)
+    return format_decimal(value, format="#,##0.####", locale=locale)
 
 
 # --- reading an upload -----------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from tracker.models import (
 )
 from tracker.rules.rounds import Figures
 from tracker.rules.voting import RuleValues
-from tracker.services import ballots, pledges, voting, years
+from tracker.services import ballots, meetings, pledges, voting, years
 from tracker.services.stamps import stamp
 
 MERGE_END = date(2025, 6, 30)  # provinces merged from 1 July 2025 (Resolution on 34 provinces)
@@ -149,6 +149,7 @@ def seed(session: Session) -> None:
     session.flush()
     _review_2017(session, clusters[SOUTH_EAST], boards)
     _pledge_2018(session, clusters[SOUTH_EAST], boards)
+    _conference_2018(session, clusters[SOUTH_EAST], boards)
 
 
 # The 2017 review elected 1 board for the ministry flag and 2 for the minister's certificate; the article names
@@ -223,3 +224,25 @@ def _pledge_2018(session: Session, cluster: Cluster, boards: dict[str, Board]) -
             actual = (target / factor if direction == "lower" else target * factor).quantize(Decimal("0.1"))
             cells.append(pledges.TargetCell(indicator.id, board_id, target, source, actual))
     pledges.save_targets(session=session, cluster_id=cluster.id, year=2018, stamp=stamp([]), cells=cells)
+
+
+# The conference of 26 February 2018 (facts from the article): it reviewed 2017 and signed the 2018 pledge.
+CONFERENCE_PLACE = "Ban Quản lý Khu kinh tế tỉnh Tây Ninh"
+CONFERENCE = [
+    (2017, "yearend", "Tổng kết phong trào thi đua năm 2017: đánh giá kết quả, ưu điểm và hạn chế của phong trào.",
+     "Bỏ phiếu kín suy tôn 01 tập thể đề nghị Bộ Kế hoạch và Đầu tư tặng Cờ thi đua và 02 tập thể đề nghị tặng "
+     "Bằng khen của Bộ trưởng."),
+    (2018, "pledge", "Phát động phong trào thi đua và ký kết giao ước thi đua năm 2018.",
+     "Các đơn vị thành viên ký giao ước thi đua năm 2018."),
+]
+
+
+def _conference_2018(session: Session, cluster: Cluster, boards: dict[str, Board]) -> None:
+    for year, kind, summary, decisions in CONFERENCE:
+        cluster_year = years.find(session, cluster.id, year)
+        if cluster_year is None or any(m.kind == kind for m in meetings.for_year(session, cluster_year.id)):
+            continue
+        meetings.save_meeting(session=session, cluster_id=cluster.id, year=year, meeting_id=None, version=None,
+                              data=meetings.MeetingData(kind=kind, held_on=date(2018, 2, 26), place=CONFERENCE_PLACE,
+                                                        host_board_id=boards["BQL KKT Tây Ninh"].id,
+                                                        summary=summary, decisions=decisions))

@@ -1,0 +1,421 @@
+"""Meetings of a cluster-year (pledge signing, mid-year and year-end reviews) and their files.
+
+Files follow the transaction: an upload is written under a temporary name and renamed to its final name only
+when the session commits (a rollback, a failed flush or a closed session removes it); a deleted attachment's
+file is removed only once the deletion is committed. A crash can leave a `*.part` file behind, never a row
+whose file was deleted.
+"""
+import hashlib
+import io
+import logging
+import os
+import re
+import secrets
+import unicodedata
+import warnings
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+from PIL import Image
+from sqlalchemy import event
+from sqlmodel import Session, delete, select
+
+from tracker.models import (
+    Attachment,
+    AwardType,
+    BallotRound,
+    Board,
+    ClusterYear,
+    Meeting,
+    MeetingBoard,
+    MeetingKind,
+    MemberRole,
+    Membership,
+    User,
+)
+from tracker.rules.text import has_control_characters, normalise, vi_sorted
+from tracker.services import years
+from tracker.services.errors import DomainError, NotFound, check_version
+
+log = logging.getLogger(__name__)
+
+KIND_LABELS = {MeetingKind.PLEDGE: _l("Pledge signing"), MeetingKind.MIDYEAR: _l("Mid-year review"),
+               MeetingKind.YEAREND: _l("Year-end review")}
+KIND_ORDER = {kind: n for n, kind in enumerate(KIND_LABELS)}
+MAX_DELEGATES = 10_000
+MAX_TEXT = 20_000  # summary and decisions
+MAX_CAPTION = 500
+MAX_NAME = 255
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 50_000_000  # below Pillow's own bomb warning (89 Mpx); a 48 Mpx phone photo still passes
+
+
+@dataclass(frozen=True)
+class FileType:
+    """An accepted kind of file: its content type, the extension it is stored under, the names it may have."""
+
+    content_type: str
+    extension: str
+    extensions: frozenset[str]
+    image_format: str | None  # Pillow's name, for the images whose pixels are checked
+
+
+JPEG = FileType("image/jpeg", "jpg", frozenset({"jpg", "jpeg", "jpe", "jfif"}), "JPEG")
+PNG = FileType("image/png", "png", frozenset({"png"}), "PNG")
+PDF = FileType("application/pdf", "pdf", frozenset({"pdf"}), None)
+_STORED_NAME = re.compile(r"[0-9a-f]{32}\.(jpg|png|pdf)")
+
+
+@dataclass
+class MeetingData:
+    """The editable fields of a meeting; `present` holds the ids of the boards present."""
+
+    kind: str
+    held_on: date | None = None
+    place: str = ""
+    host_board_id: int | None = None
+    present: list[int] = field(default_factory=list)
+    delegates: int | None = None
+    summary: str = ""
+    decisions: str = ""
+
+
+def kind_label(kind: str):
+    """A meeting kind in words (the stored value when it is unknown)."""
+    return KIND_LABELS.get(kind, kind)
+
+
+# Reading -----------------------------------------------------------------------------------------------------
+
+
+def for_year(session: Session, cluster_year_id: int) -> list[Meeting]:
+    """The meetings of a cluster-year, by date (undated last), then in the order of the yearly cycle."""
+    rows = session.exec(select(Meeting).where(Meeting.cluster_year_id == cluster_year_id)).all()
+    return sorted(rows, key=lambda m: (m.held_on is None, m.held_on or date.min, KIND_ORDER.get(m.kind, 9), m.id))
+
+
+def members(session: Session, cluster_year_id: int) -> list[tuple[Board, str]]:
+    """The member boards of a cluster-year with their roles, in Vietnamese order of short names."""
+    rows = session.exec(select(Board, Membership.role).join(Membership, Membership.board_id == Board.id)
+                        .where(Membership.cluster_year_id == cluster_year_id)).all()
+    return vi_sorted([(board, role) for board, role in rows], key=lambda row: row[0].short_name)
+
+
+def get_meeting(session: Session, *, cluster_id: int, year: int, meeting_id: int,
+                for_update: bool = False) -> tuple[Meeting, ClusterYear]:
+    """The meeting and its cluster-year; NotFound unless it belongs to this cluster and year."""
+    query = (select(Meeting, ClusterYear).join(ClusterYear, ClusterYear.id == Meeting.cluster_year_id)
+             .where(Meeting.id == meeting_id, ClusterYear.cluster_id == cluster_id, ClusterYear.year == year))
+    if for_update:
+        query = query.with_for_update(of=Meeting)
+    row = session.exec(query).first()
+    if row is None:
+        raise NotFound
+    return row[0], row[1]
+
+
+def present_boards(session: Session, meeting_id: int) -> list[Board]:
+    """The boards present at a meeting, in Vietnamese order of short names (one query)."""
+    rows = session.exec(select(Board).join(MeetingBoard, MeetingBoard.board_id == Board.id)
+                        .where(MeetingBoard.meeting_id == meeting_id)).all()
+    return vi_sorted(rows, key=lambda b: b.short_name)
+
+
+def attachments(session: Session, meeting_id: int) -> list[tuple[Attachment, str | None]]:
+    """A meeting's files in upload order, each with the username of who uploaded it (one query)."""
+    query = (select(Attachment, User.username).outerjoin(User, User.id == Attachment.uploaded_by)
+             .where(Attachment.meeting_id == meeting_id).order_by(Attachment.uploaded_at, Attachment.id))
+    return [(attachment, username) for attachment, username in session.exec(query).all()]
+
+
+def ballot_rounds(session: Session, cluster_year_id: int) -> list[tuple[BallotRound, AwardType]]:
+    """The cluster-year's ballot rounds with their award, highest award first (one query)."""
+    query = (select(BallotRound, AwardType).join(AwardType, AwardType.id == BallotRound.award_type_id)
+             .where(BallotRound.cluster_year_id == cluster_year_id)
+             .order_by(AwardType.precedence, BallotRound.number))
+    return [(round_, award) for round_, award in session.exec(query).all()]
+
+
+def get_attachment(session: Session, *, meeting: Meeting, attachment_id: int) -> Attachment:
+    """The attachment; NotFound unless it belongs to this meeting."""
+    row = session.get(Attachment, attachment_id)
+    if row is None or row.meeting_id != meeting.id:
+        raise NotFound
+    return row
+
+
+def attachment_path(*, folder: str | Path, attachment: Attachment) -> Path:
+    """Where an attachment's file lies; NotFound when the stored name is not one the tracker made or the file
+    is missing. Only names of the tracker's own shape are opened, so no path can leave the folder."""
+    if not _STORED_NAME.fullmatch(attachment.stored_name or ""):
+        raise NotFound
+    path = Path(folder) / attachment.stored_name
+    if not path.is_file():
+        raise NotFound
+    return path
+
+
+# Meetings ----------------------------------------------------------------------------------------------------
+
+
+def year_with_members(session: Session, cluster_id: int, year: int) -> ClusterYear:
+    """The cluster-year a meeting can belong to: it must exist and have members."""
+    cluster_year = years.find(session, cluster_id, year)
+    if cluster_year is None or session.exec(
+            select(Membership.id).where(Membership.cluster_year_id == cluster_year.id).limit(1)).first() is None:
+        raise DomainError(_l("No members are recorded for %(year)s: record the year's members before adding "
+                             "a meeting.", year=year))
+    return cluster_year
+
+
+def default_host(session: Session, cluster_year_id: int) -> int | None:
+    """The board a meeting is hosted by unless told otherwise: the year's head."""
+    query = select(Membership.board_id).where(Membership.cluster_year_id == cluster_year_id,
+                                              Membership.role == MemberRole.HEAD)
+    return session.exec(query).first()
+
+
+def save_meeting(*, session: Session, cluster_id: int, year: int, meeting_id: int | None, version: int | None,
+                 data: MeetingData) -> Meeting:
+    """Create or update a meeting and the boards present; host and present boards must be the year's members."""
+    if meeting_id is None:
+        cluster_year = year_with_members(session, cluster_id, year)
+        meeting = Meeting(cluster_year_id=cluster_year.id, kind=data.kind)
+    else:
+        meeting, cluster_year = get_meeting(session, cluster_id=cluster_id, year=year, meeting_id=meeting_id,
+                                            for_update=True)
+        check_version(meeting, version)
+    member_ids = {board.id for board, _role in members(session, cluster_year.id)}
+    errors = _problems(data, year, member_ids)
+    if errors:
+        raise DomainError(next(iter(errors.values()))[0], errors=errors)
+    meeting.kind = data.kind
+    meeting.held_on = data.held_on
+    meeting.place = normalise(data.place or "")
+    meeting.host_board_id = data.host_board_id
+    meeting.delegates = data.delegates
+    meeting.summary = normalise(data.summary or "")
+    meeting.decisions = normalise(data.decisions or "")
+    session.add(meeting)
+    session.flush()
+    session.exec(delete(MeetingBoard).where(MeetingBoard.meeting_id == meeting.id))
+    for board_id in sorted(set(data.present)):
+        session.add(MeetingBoard(meeting_id=meeting.id, board_id=board_id))
+    session.flush()
+    return meeting
+
+
+def _problems(data: MeetingData, year: int, member_ids: set[int]) -> dict[str, list]:
+    errors: dict[str, list] = {}
+
+    def refuse(name: str, message) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if data.kind not in KIND_LABELS:
+        refuse("kind", _l("Choose a value from the list."))
+    if data.held_on is not None and not year - 1 <= data.held_on.year <= year + 1:
+        # The pledge of year N is often signed early in N or late in N-1; its review early in N+1.
+        refuse("held_on", _l("A meeting of %(year)s is held between %(a)d and %(b)d.",
+                             year=year, a=year - 1, b=year + 1))
+    if len(data.place or "") > 300:
+        refuse("place", _l("At most %(max)d characters.", max=300))
+    if data.host_board_id is not None and data.host_board_id not in member_ids:
+        refuse("host_board_id", _l("The host must be a member of the cluster in %(year)s.", year=year))
+    if not set(data.present) <= member_ids:
+        refuse("present", _l("Only members of the cluster in %(year)s can be present.", year=year))
+    if data.delegates is not None and not 0 <= data.delegates <= MAX_DELEGATES:
+        refuse("delegates", _l("Enter a whole number from %(min)s to %(max)s.", min=0, max=MAX_DELEGATES))
+    for name in ("summary", "decisions"):
+        if len(getattr(data, name) or "") > MAX_TEXT:
+            refuse(name, _l("At most %(max)d characters.", max=MAX_TEXT))
+    return errors
+
+
+def delete_meeting(*, session: Session, cluster_id: int, year: int, meeting_id: int, version: int | None,
+                   folder: str | Path) -> None:
+    """Delete a meeting, its list of boards present and its attachments; the files go once this is committed."""
+    meeting, _cluster_year = get_meeting(session, cluster_id=cluster_id, year=year, meeting_id=meeting_id,
+                                         for_update=True)
+    check_version(meeting, version)
+    files = _files(session)
+    for attachment in session.exec(select(Attachment).where(Attachment.meeting_id == meeting.id)).all():
+        files["old"].append(Path(folder) / attachment.stored_name)
+        session.delete(attachment)
+    session.exec(delete(MeetingBoard).where(MeetingBoard.meeting_id == meeting.id))
+    session.delete(meeting)
+    session.flush()
+
+
+# Attachments -------------------------------------------------------------------------------------------------
+
+
+def sniff(data: bytes) -> FileType | None:
+    """The accepted type a file's content is, from its first bytes (never from its name): JPEG, PNG or PDF."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if data.startswith(b"%PDF-"):
+        return PDF
+    return None
+
+
+def display_name(filename: str | None) -> str:
+    """The name a user's file is shown under: path parts dropped, NFC, no control characters, at most 255."""
+    name = unicodedata.normalize("NFC", filename or "")
+    name = re.split(r"[/\\]", name)[-1]
+    # Control and format characters (a right-to-left override can disguise "gpj.exe") are dropped.
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in {"Cc", "Cf", "Cs"}).strip()
+    if len(name) > MAX_NAME:
+        stem, dot, ext = name.rpartition(".")
+        keep = f"{dot}{ext}" if dot and stem and len(ext) <= 10 else ""
+        name = name[:MAX_NAME - len(keep)].rstrip() + keep
+    return name
+
+
+def check_file(filename: str | None, data: bytes, *, max_bytes: int = MAX_BYTES) -> tuple[FileType, str]:
+    """Accept a JPEG, PNG or PDF by its content, with a name that agrees; return its type and display name.
+
+    A name with another extension is refused (a PDF called "photo.png" would be saved under that name by
+    whoever downloads it); a name without an extension gets the right one.
+    """
+    if not data:
+        raise DomainError(_l("The file is empty."), "file")
+    if len(data) > max_bytes:
+        raise DomainError(_l("The file is larger than %(mb)s MB.", mb=max_bytes // (1024 * 1024)), "file")
+    kind = sniff(data)
+    if kind is None:
+        raise DomainError(_l("Only photos (JPEG, PNG) and PDF documents can be attached; this file is neither, "
+                             "whatever its name says."), "file")
+    name = display_name(filename)
+    stem, dot, ext = name.rpartition(".")
+    if not (dot and stem and ext):
+        name = f"{name or 'file'}.{kind.extension}"[-MAX_NAME:]
+    elif ext.lower() not in kind.extensions:
+        raise DomainError(_l("The file's name ends in .%(ext)s but it is a %(kind)s: rename it to end in "
+                             ".%(right)s and upload it again.", ext=ext, kind=kind.extension.upper(),
+                             right=kind.extension), "file")
+    if kind.image_format:
+        _check_image(data, kind.image_format)
+    elif b"%%EOF" not in data[-1024:]:
+        raise DomainError(_l("This PDF is damaged or incomplete: its end is missing."), "file")
+    return kind, name
+
+
+def _check_image(data: bytes, image_format: str) -> None:
+    """The image must be whole and decode, in the format its first bytes claim, and not be a decompression bomb.
+
+    Wholeness is checked apart from decoding: WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole
+    process, so a cut-off file would otherwise decode without complaint.
+    """
+    too_large = DomainError(_l("The image has too many pixels (more than %(n)d million).",
+                               n=MAX_PIXELS // 1_000_000), "file")
+    damaged = DomainError(_l("This image is damaged or incomplete and cannot be shown."), "file")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # odd EXIF and the like: browsers show such photos
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data), formats=[image_format]) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    raise too_large
+                if image_format == "PNG":
+                    image.verify()  # every chunk's checksum, up to the end chunk
+                elif data.find(b"\xff\xd9", image.fp.tell()) < 0:  # no end-of-image marker after the scan
+                    raise damaged
+            with Image.open(io.BytesIO(data), formats=[image_format]) as image:
+                if image_format == "JPEG":
+                    image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))  # cheap full decode
+                image.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise too_large from None
+        except DomainError:
+            raise
+        except Exception:  # Pillow signals a broken file with many exception types
+            raise damaged from None
+
+
+def check_caption(caption: str | None) -> str:
+    """A caption: NFC, trimmed, at most 500 characters, no control characters."""
+    caption = normalise(caption or "")
+    if len(caption) > MAX_CAPTION:
+        raise DomainError(_l("At most %(max)d characters.", max=MAX_CAPTION), "caption")
+    if has_control_characters(caption):
+        raise DomainError(_l("The text contains invisible control characters; please retype it."), "caption")
+    return caption
+
+
+def add_attachment(*, session: Session, meeting: Meeting, user: User | None, filename: str | None, data: bytes,
+                   caption: str | None, folder: str | Path, max_bytes: int = MAX_BYTES) -> Attachment:
+    """Check and store a file of a meeting under a random name; it takes its final name when the session commits."""
+    kind, name = check_file(filename, data, max_bytes=max_bytes)
+    caption = check_caption(caption)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = f"{secrets.token_hex(16)}.{kind.extension}"
+    final = folder / stored_name
+    part = folder / f"{stored_name}.part"
+    with open(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640), "wb") as handle:
+        handle.write(data)
+    _files(session)["new"].append((part, final))
+    attachment = Attachment(meeting_id=meeting.id, stored_name=stored_name, original_name=name,
+                            content_type=kind.content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                            caption=caption, uploaded_by=user.id if user is not None else None)
+    session.add(attachment)
+    session.flush()
+    return attachment
+
+
+def save_caption(*, session: Session, meeting: Meeting, attachment_id: int, version: int | None,
+                 caption: str | None) -> Attachment:
+    """Change an attachment's caption (refused against a stale version)."""
+    attachment = get_attachment(session, meeting=meeting, attachment_id=attachment_id)
+    session.refresh(attachment, with_for_update=True)
+    check_version(attachment, version)
+    attachment.caption = check_caption(caption)
+    session.add(attachment)
+    session.flush()
+    return attachment
+
+
+def delete_attachment(*, session: Session, meeting: Meeting, attachment_id: int, version: int | None,
+                      folder: str | Path) -> None:
+    """Delete an attachment; its file goes once this is committed."""
+    attachment = get_attachment(session, meeting=meeting, attachment_id=attachment_id)
+    session.refresh(attachment, with_for_update=True)
+    check_version(attachment, version)
+    _files(session)["old"].append(Path(folder) / attachment.stored_name)
+    session.delete(attachment)
+    session.flush()
+
+
+def _files(session: Session) -> dict[str, list]:
+    """The files this session's transaction writes ("new": temporary and final path) and removes ("old")."""
+    files = session.info.get("meeting_files")
+    if files is None:
+        files = session.info["meeting_files"] = {"new": [], "old": []}
+        event.listen(session, "after_commit", lambda _session: _settle(files, committed=True))
+        event.listen(session, "after_transaction_end",
+                     lambda _session, transaction: transaction.parent is None and _settle(files, committed=False))
+    return files
+
+
+def _settle(files: dict[str, list], *, committed: bool) -> None:
+    """After a commit: give new files their final names and remove deleted ones. After a rollback or close
+    (and after a commit, when nothing is left): remove the new files' temporary copies."""
+    for part, final in files["new"]:
+        try:
+            if committed:
+                os.replace(part, final)
+            else:
+                part.unlink(missing_ok=True)
+        except OSError:
+            log.exception("could not settle the uploaded file %s", part)
+    for path in files["old"] if committed else ():
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            log.exception("could not remove the deleted file %s", path)
+    files["new"].clear()
+    files["old"].clear()
