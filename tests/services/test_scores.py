@@ -43,7 +43,7 @@ def test_scores_are_bounded_by_the_maximum_and_ranked_with_ties(db, south_east):
              scores.ScoreCell(invest.id, ids[1], D(39), D("35.5")), scores.ScoreCell(movement.id, ids[1], None,
                                                                                       D("29.5")),
              scores.ScoreCell(invest.id, ids[2], D(30), None)]
-    assert scores.save_scores(session=db, cluster_id=cluster.id, year=2019, stamp=stamp([]), cells=cells) == 5
+    assert scores.save_scores(session=db, cluster_id=cluster.id, year=2019, stamp=stamp([]), cells=cells) == 8  # values
     db.commit()
     cy = scores.year_of(db, cluster.id, 2019)
     lines = scores.standings(scores.criteria(db, cy.id), scores.scores(db, cy.id), ids)

@@ -213,7 +213,7 @@ def targets(session: Session, cluster_year_id: int, *, board_id: int | None = No
 def save_targets(*, session: Session, cluster_id: int, year: int, stamp: str | None, cells: Iterable[TargetCell],
                  board_id: int | None = None, indicator_id: int | None = None) -> int:
     """Save a grid of targets (one board's, one indicator's, or the whole year's when both are None) against the
-    version it was opened on; return how many cells changed. Blank lines are removed."""
+    version it was opened on; return how many values changed. Blank lines are removed."""
     cluster_year = year_of(session, cluster_id, year)
     members = member_ids(session, cluster_year.id)
     known = {i.id for i in indicators(session, cluster_year.id)}
@@ -240,18 +240,18 @@ def save_targets(*, session: Session, cluster_id: int, year: int, stamp: str | N
     changed = 0
     for cell in cells:
         row = stored.get((cell.indicator_id, cell.board_id))
+        before = (row.target, row.source, row.actual) if row else (None, "", None)
+        after = (cell.target, cell.source, cell.actual)
+        changed += sum(b != a for b, a in zip(before, after, strict=True))
         if row is None:
             if not cell.empty:
                 session.add(Target(indicator_id=cell.indicator_id, board_id=cell.board_id, target=cell.target,
                                    source=cell.source, actual=cell.actual))
-                changed += 1
         elif cell.empty:
             session.delete(row)
-            changed += 1
-        elif (row.target, row.source, row.actual) != (cell.target, cell.source, cell.actual):
-            row.target, row.source, row.actual = cell.target, cell.source, cell.actual
+        elif before != after:
+            row.target, row.source, row.actual = after
             row.version += 1
-            changed += 1
     session.flush()
     return changed
 

@@ -159,18 +159,18 @@ def save_scores(*, session: Session, cluster_id: int, year: int, stamp: str | No
     changed = 0
     for cell in cells:
         row = stored.get((cell.criterion_id, cell.board_id))
+        before = (row.self_score, row.agreed) if row else (None, None)
+        after = (cell.self_score, cell.agreed)
+        changed += sum(b != a for b, a in zip(before, after, strict=True))
         if row is None:
-            if cell.self_score is not None or cell.agreed is not None:
+            if after != (None, None):
                 session.add(Score(criterion_id=cell.criterion_id, board_id=cell.board_id,
                                   self_score=cell.self_score, agreed=cell.agreed))
-                changed += 1
-        elif cell.self_score is None and cell.agreed is None:
+        elif after == (None, None):
             session.delete(row)
-            changed += 1
-        elif (row.self_score, row.agreed) != (cell.self_score, cell.agreed):
-            row.self_score, row.agreed = cell.self_score, cell.agreed
+        elif before != after:
+            row.self_score, row.agreed = after
             row.version += 1
-            changed += 1
     session.flush()
     return changed
 
