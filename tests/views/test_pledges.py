@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from tests.views.test_forms import feedback
-from tracker.services import pledges, years
+from tracker.services import pledges, scores, years
 from tracker.services.stamps import stamp
 
 
@@ -188,13 +188,20 @@ def test_the_pledge_paper_downloads(client, db, year):
         assert response.status_code == 200 and mimetype in response.mimetype
 
 
-def test_the_pledge_page_runs_a_bounded_number_of_queries(client, db, year, make_board, queries):
+def test_the_year_work_pages_run_a_bounded_number_of_queries(client, db, year, make_board, queries):
     cluster, boards, indicators, url = year
-    counts = []
+    criteria = scores.save_criteria(session=db, cluster_id=cluster.id, year=2019, stamp=stamp([]), lines=[
+        scores.CriterionLine(None, "I", "Nhiệm vụ", D(60)), scores.CriterionLine(None, "II", "Thi đua", D(40))])
+    db.commit()
+    pages = ["/pledge", "/indicators", f"/targets/board/{boards['DIZA'].id}", f"/targets/indicator/{indicators[0].id}",
+             "/scores", "/criteria", f"/scores/board/{boards['DIZA'].id}", "/targets.xlsx", "/scores.xlsx", ""]
+    counts: dict[str, list[int]] = {}
     for n in range(2):
-        with queries() as counted:
-            assert client.get(url + "/pledge").status_code == 200
-        counts.append(len(counted))
+        for page in pages:
+            with queries() as counted:
+                assert client.get(url + page).status_code == 200, page
+            counts.setdefault(page, []).append(len(counted))
+        # Six more members, each with targets and scores.
         extra = [make_board(f"THÊM {n} {i}") for i in range(6)]
         cy = years.find(db, cluster.id, 2019)
         current = {m.board_id: m.role for m in years.memberships(db, cy.id)}
@@ -202,11 +209,10 @@ def test_the_pledge_page_runs_a_bounded_number_of_queries(client, db, year, make
             years.rules.Row(b.id, True, "member") for b in extra]
         years.save_roster(session=db, cluster_id=cluster.id, year=2019, version=cy.version,
                           data=years.RosterData(rows=rows))
-        cells = [pledges.TargetCell(i.id, b.id, D(5), "", D(6)) for i in indicators for b in extra]
-        pledges.save_targets(session=db, cluster_id=cluster.id, year=2019,
-                             stamp=stamp(pledges.targets(db, cy.id)), cells=cells)
+        pledges.save_targets(session=db, cluster_id=cluster.id, year=2019, stamp=stamp(pledges.targets(db, cy.id)),
+                             cells=[pledges.TargetCell(i.id, b.id, D(5), "", D(6)) for i in indicators for b in extra])
+        scores.save_scores(session=db, cluster_id=cluster.id, year=2019, stamp=stamp(scores.scores(db, cy.id)),
+                           cells=[scores.ScoreCell(c.id, b.id, D(30), D(25)) for c in criteria for b in extra])
         db.commit()
-    with queries() as counted:
-        assert client.get(url + "/pledge").status_code == 200
-    counts.append(len(counted))
-    assert len(set(counts)) == 1, counts
+    for page, (small, big) in counts.items():
+        assert small == big and big <= 15, (page, small, big)
