@@ -12,7 +12,7 @@ from tracker.rules import pledges as rules
 from tracker.rules.text import normalise
 from tracker.services import years
 from tracker.services.errors import Conflict, DomainError, check_version
-from tracker.services.stamps import check_stamp
+from tracker.services.stamps import check_stamp, replace_lines
 
 MAX_VALUE = Decimal(10) ** 15
 
@@ -98,24 +98,9 @@ def save_catalogue(*, session: Session, cluster_id: int, year: int, stamp: str |
         kept.append((by_id.get(line.id), line))
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
-    removed = [i for i in current if i.id not in {row.id for row, _line in kept if row is not None}]
-    for indicator in removed:
-        session.delete(indicator)
-    session.flush()
-    saved = []
-    for position, (row, line) in enumerate(kept, start=1):
-        values = {"name": line.name, "unit": line.unit, "direction": str(line.direction), "group": line.group,
-                  "position": position}
-        if row is None:
-            row = Indicator(cluster_year_id=cluster_year.id, **values)
-            session.add(row)
-        elif any(getattr(row, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(row, k, v)
-            row.version += 1
-        saved.append(row)
-    session.flush()
-    return saved
+    return replace_lines(session, Indicator, cluster_year.id, current, [
+        (row, {"name": line.name, "unit": line.unit, "direction": str(line.direction), "group": line.group})
+        for row, line in kept])
 
 
 # The pledge itself ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from tracker.rules.text import normalise
 from tracker.services import years
 from tracker.services.errors import Conflict, DomainError
 from tracker.services.pledges import member_ids, year_of
-from tracker.services.stamps import check_stamp
+from tracker.services.stamps import check_stamp, replace_lines
 
 MAX_POINTS = Decimal(10000)
 
@@ -96,24 +96,9 @@ def save_criteria(*, session: Session, cluster_id: int, year: int, stamp: str | 
         kept.append((by_id.get(line.id), line))
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
-    for criterion in current:
-        if criterion.id not in {row.id for row, _line in kept if row is not None}:
-            session.delete(criterion)
-    session.flush()
-    saved = []
-    for position, (row, line) in enumerate(kept, start=1):
-        values = {"code": line.code, "name": line.name, "max_points": line.max_points, "group": line.group,
-                  "position": position}
-        if row is None:
-            row = Criterion(cluster_year_id=cluster_year.id, **values)
-            session.add(row)
-        elif any(getattr(row, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(row, k, v)
-            row.version += 1
-        saved.append(row)
-    session.flush()
-    return saved
+    return replace_lines(session, Criterion, cluster_year.id, current, [
+        (row, {"code": line.code, "name": line.name, "max_points": line.max_points, "group": line.group})
+        for row, line in kept])
 
 
 @dataclass(frozen=True)

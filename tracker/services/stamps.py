@@ -1,4 +1,5 @@
-"""The version of a set of rows (a catalogue, a grid of targets or scores), carried by the form that edits them."""
+"""The version of a set of rows (a catalogue, a grid of targets or scores), carried by the form that edits them,
+and saving an ordered list of rows as a form shows it."""
 import hashlib
 from collections.abc import Iterable
 
@@ -15,3 +16,26 @@ def check_stamp(rows: list, expected: str | None) -> None:
     """Refuse a save made on a table that someone else has changed since the form was opened."""
     if expected != stamp(rows):
         raise Conflict(rows)
+
+
+def replace_lines(session, model, cluster_year_id: int, current: list, kept: list[tuple[object, dict]]) -> list:
+    """Make a cluster-year's ordered list (indicators, criteria) what a form shows: rows not kept are deleted,
+    kept rows get their values and position (their version counts a change), new lines are added."""
+    kept_ids = {row.id for row, _values in kept if row is not None}
+    for row in current:
+        if row.id not in kept_ids:
+            session.delete(row)
+    session.flush()
+    saved = []
+    for position, (row, values) in enumerate(kept, start=1):
+        values = {**values, "position": position}
+        if row is None:
+            row = model(cluster_year_id=cluster_year_id, **values)
+            session.add(row)
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.version += 1
+        saved.append(row)
+    session.flush()
+    return saved
