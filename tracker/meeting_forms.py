@@ -5,7 +5,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from tracker.forms import Choice, Day, IdChecklist, IdChoice, LongText, Text, Version, WholeNumber, at_most, required
-from tracker.services.meetings import KIND_LABELS, MAX_CAPTION, MAX_DELEGATES, MAX_TEXT
+from tracker.services.meetings import KIND_LABELS, MAX_DELEGATES, MAX_TEXT
+from tracker.services.uploads import MAX_CAPTION
 
 
 def kind_choices():

@@ -4,10 +4,9 @@ Revision ID: 9278c553e8a9
 Revises: e4935f4313d7
 Create Date: 2026-11-24
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 revision = '9278c553e8a9'
 down_revision = 'e4935f4313d7'
@@ -16,7 +15,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    
+
     op.create_table('criterion',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('cluster_year_id', sa.Integer(), nullable=False),
@@ -165,7 +164,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    
+
     with op.batch_alter_table('target', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_target_indicator_id'))
         batch_op.drop_index(batch_op.f('ix_target_board_id'))

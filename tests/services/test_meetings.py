@@ -10,7 +10,7 @@ from PIL import Image
 from sqlmodel import select
 
 from tracker.models import Attachment, Board, Meeting, MeetingBoard
-from tracker.services import meetings, years
+from tracker.services import meetings, uploads, years
 from tracker.services.errors import Conflict, DomainError, NotFound
 
 
@@ -158,7 +158,7 @@ def test_jpeg_png_and_pdf_are_accepted_and_stored_under_a_random_name(db, meetin
     assert (row.content_type, row.original_name, row.caption, row.size) == (content_type, shown, "Lễ ký kết",
                                                                            len(content))
     assert row.sha256 == hashlib.sha256(content).hexdigest()
-    assert row.stored_name.endswith("." + meetings.sniff(content).extension) and shown not in row.stored_name
+    assert row.stored_name.endswith("." + uploads.sniff(content).extension) and shown not in row.stored_name
     path = meetings.attachment_path(folder=folder, attachment=row)
     assert path.read_bytes() == content and names(folder) == [row.stored_name]
 
@@ -197,10 +197,10 @@ def test_a_file_over_the_size_limit_and_a_long_caption_are_refused(db, meeting, 
 
 
 def test_names_are_display_text_only():
-    assert meetings.display_name("..\\..\\etc/passwd") == "passwd"
-    assert meetings.display_name("Bie\u0302n ba\u0309n.pdf") == "Biên bản.pdf"  # NFD typed, NFC kept
-    assert meetings.display_name("anh\u202egpj.exe") == "anhgpj.exe"  # no right-to-left override
-    long = meetings.display_name("a" * 400 + ".jpeg")
+    assert uploads.display_name("..\\..\\etc/passwd") == "passwd"
+    assert uploads.display_name("Bie\u0302n ba\u0309n.pdf") == "Biên bản.pdf"  # NFD typed, NFC kept
+    assert uploads.display_name("anh\u202egpj.exe") == "anhgpj.exe"  # no right-to-left override
+    long = uploads.display_name("a" * 400 + ".jpeg")
     assert len(long) == 255 and long.endswith(".jpeg")
 
 

@@ -106,3 +106,20 @@ def test_the_ballot_lists_candidates_by_score_and_breaks_ties_by_score(db, sheet
     db.commit()
     result = json.loads(ballots.official(ballots.revisions(db, round_.id)).result)
     assert result["elected"] == [boards["HEPZA"].id]  # one vote each: HEPZA's 50 points beat DIZA's 45
+
+
+def test_a_new_round_lists_its_candidates_with_their_points(client, db, sheet):
+    cluster, boards, (first, _second), url = sheet
+    voting.save_rule(session=db, cluster_id=cluster.id, year=2019, version=None, rule=RuleValues(),
+                     seats={"BK_BO": 1})
+    scores.save_scores(session=db, cluster_id=cluster.id, year=2019, stamp=stamp([]), cells=[
+        scores.ScoreCell(first.id, boards["BD"].id, None, D("52.5")), scores.ScoreCell(first.id, boards["HEPZA"].id,
+                                                                                       None, D(40))])
+    db.commit()
+    award = next(a.id for a in voting.award_types(db) if a.code == "BK_BO")
+    round_ = ballots.open_round(session=db, user=None, cluster_id=cluster.id, year=2019, award_type_id=award,
+                                meeting=ballots.Meeting())
+    db.commit()
+    page = client.get(f"/clusters/{cluster.id}/ballots/{round_.id}").get_data(as_text=True)
+    listed = page.split('id="candidates">')[1].split("</p>")[0]
+    assert listed == "BQL Bình Dương (52,5 điểm), HEPZA (40 điểm), DIZA"

@@ -9,7 +9,7 @@ from tracker.auth import EDIT_CLUSTER, READ, access
 from tracker.db import get_session
 from tracker.meeting_forms import CaptionForm, DeleteForm, MeetingForm, UploadForm
 from tracker.models import Board, Cluster, MeetingKind
-from tracker.services import ballots, catalog, meetings, years
+from tracker.services import ballots, catalog, meetings, uploads, years
 from tracker.services.errors import Conflict, DomainError
 from tracker.services.permissions import can_edit_cluster
 from tracker.views._forms import data_for, run_edit, show_errors
@@ -18,7 +18,7 @@ bp = Blueprint("meetings", __name__, url_prefix="/clusters/<int:cluster_id>/year
 
 CONFLICT_FIELDS = ["kind", "held_on", "place", "host_board_id", "delegates", "summary", "decisions"]
 # Shown in the browser; anything else a database might hold is offered as a download only.
-INLINE_TYPES = {meetings.JPEG.content_type, meetings.PNG.content_type, meetings.PDF.content_type}
+INLINE_TYPES = {uploads.JPEG.content_type, uploads.PNG.content_type, uploads.PDF.content_type}
 
 
 def _folder() -> str:
@@ -26,7 +26,7 @@ def _folder() -> str:
 
 
 def _max_bytes() -> int:
-    return int(current_app.config.get("UPLOAD_MAX_BYTES") or meetings.MAX_BYTES)
+    return int(current_app.config.get("UPLOAD_MAX_BYTES") or uploads.MAX_BYTES)
 
 
 def _detail_url(cluster_id: int, year: int, meeting_id: int, anchor: str | None = None) -> str:
