@@ -16,7 +16,7 @@ from tracker.services import accounts, voting
 
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery"
-SEEDED = ("award_type",)  # tables the migrations fill: restored after each PostgreSQL test
+SEEDED = ("award_type", "eligibility_rule")  # tables the migrations fill: restored after each PostgreSQL test
 
 
 @pytest.fixture(scope="session")

@@ -301,3 +301,4 @@ class BallotEvent(SQLModel, table=True):
 
 
 from tracker.models.work import *  # noqa: E402,F403 (the year's work, re-exported)
+from tracker.models.awards import *  # noqa: E402,F403 (proposals, decisions, awards, eligibility, re-exported)
