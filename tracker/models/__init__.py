@@ -300,5 +300,5 @@ class BallotEvent(SQLModel, table=True):
     hash: str = Field(max_length=64)
 
 
-from tracker.models.work import *  # noqa: E402,F403 (the year's work, re-exported)
 from tracker.models.awards import *  # noqa: E402,F403 (proposals, decisions, awards, eligibility, re-exported)
+from tracker.models.work import *  # noqa: E402,F403 (the year's work, re-exported)
