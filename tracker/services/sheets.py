@@ -7,10 +7,9 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlmodel import Session
 
 from tracker.documents import workbook
-from tracker.models import Board, Cluster, ClusterYear, Criterion, Indicator, Score, Target
+from tracker.models import Board, Criterion, Indicator, Score, Target
 from tracker.rules.numbers import plain
 from tracker.services.errors import DomainError
 
@@ -80,12 +79,6 @@ def confirmed(payload: str, *, secret: str, salt: str) -> tuple[str, list[tuple[
         return str(data["stamp"]), [(str(k), str(c), str(v)) for k, c, v in data["changes"]]
     except (BadSignature, KeyError, TypeError, ValueError):
         raise DomainError(_("The checked file could not be read back; upload it again.")) from None
-
-
-def title_of(session: Session, cluster_year: ClusterYear, what: str) -> str:
-    """The heading of a template: what it holds, the year and the cluster."""
-    cluster = session.get(Cluster, cluster_year.cluster_id)
-    return f"{what} {cluster_year.year} – {cluster.name}"
 
 
 def targets_sheet(*, title: str, context: str, members: list[Board], catalogue: list[Indicator],
