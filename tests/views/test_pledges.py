@@ -216,3 +216,16 @@ def test_the_year_work_pages_run_a_bounded_number_of_queries(client, db, year, m
         db.commit()
     for page, (small, big) in counts.items():
         assert small == big and big <= 15, (page, small, big)
+
+
+def test_in_english_numbers_are_typed_and_shown_the_english_way(client, db, year):
+    cluster, boards, (invest, *_), url = year
+    client.post("/language", data={"lang": "en"})
+    diza = boards["DIZA"].id
+    page = client.get(f"{url}/targets/board/{diza}").get_data(as_text=True)
+    data = {**grid_data(page), f"target_{invest.id}_{diza}": "1,234.5", f"actual_{invest.id}_{diza}": "2,000"}
+    assert client.post(f"{url}/targets/board/{diza}", data=data).status_code == 302
+    (row,) = pledges.targets(db, years.find(db, cluster.id, 2019).id)
+    assert (row.target, row.actual) == (D("1234.5"), D(2000))
+    page = client.get(url + "/pledge").get_data(as_text=True)
+    assert "1,234.5" in page and "162.0%" in page
