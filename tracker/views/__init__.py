@@ -17,15 +17,19 @@ def init_app(app: Flask) -> None:
         ballots,
         boards,
         clusters,
+        decisions,
+        eligibility,
         main,
         meetings,
         pledges,
+        proposals,
         scores,
         years,
     )
 
     csrf.init_app(app)
-    for module in (main, auth, admin, authorities, boards, clusters, years, ballots, pledges, scores, meetings):
+    for module in (main, auth, admin, authorities, boards, clusters, years, ballots, pledges, scores, meetings,
+                   proposals, decisions, eligibility):
         app.register_blueprint(module.bp)
 
     def error_page(status: int, title: str, message: str):

@@ -10,6 +10,7 @@ from tracker.forms import BoardForm, board_kind_choices
 from tracker.models import Board, Cluster, ClusterYear, Membership
 from tracker.rules.text import vi_sorted
 from tracker.services import catalog
+from tracker.services.history import board_history
 from tracker.services.permissions import can_create_board, can_edit_board
 from tracker.views._forms import data_for, run_edit
 
@@ -28,9 +29,11 @@ def index():
 @bp.route("/<int:board_id>")
 @access(READ)
 def detail(board_id: int):
-    """A board's details, its successor and predecessors, and its memberships year by year."""
+    """A board's details, its successor and predecessors, its memberships year by year, and its award history with
+    its predecessors' (the years × award types matrix and the streaks)."""
     db = get_session()
     board = catalog.get(db, Board, board_id)
+    awards = board_history(db, board_id)
     history = db.exec(
         select(ClusterYear.year, Cluster, Membership.role, Membership.assumed)
         .join(ClusterYear, Membership.cluster_year_id == ClusterYear.id)
@@ -42,7 +45,7 @@ def detail(board_id: int):
     predecessors = vi_sorted(db.exec(select(Board).where(Board.successor_id == board_id)).all(),
                              key=lambda b: b.short_name)
     return render_template("boards/detail.html", board=board, history=history, successor=successor,
-                           predecessors=predecessors, kinds=dict(board_kind_choices()),
+                           predecessors=predecessors, kinds=dict(board_kind_choices()), awards=awards,
                            can_edit=can_edit_board(current_user, board_id=board_id))
 
 

@@ -11,7 +11,7 @@ from tracker.models import AwardType, BallotRound, Board, Cluster, ClusterYear, 
 from tracker.rules.membership import Row, exists_in
 from tracker.rules.text import vi_sorted
 from tracker.rules.voting import RuleValues, show_fraction
-from tracker.services import ballots, catalog, meetings, voting, years
+from tracker.services import ballots, catalog, decisions, meetings, voting, years
 from tracker.services.errors import Conflict, DomainError
 from tracker.services.permissions import can_edit_cluster
 from tracker.views._forms import conflict_message, describe, run_edit, show_errors
@@ -40,13 +40,14 @@ def detail(cluster_id: int, year: int):
         members.sort(key=lambda m: order.get(m.role, 2))
     recorded = sorted(db.exec(select(ClusterYear.year).where(ClusterYear.cluster_id == cluster_id)).all())
     effective, _own = voting.effective_rule(db, cluster_id, year)
-    rounds, year_meetings = [], []
+    rounds, year_meetings, reconciliation = [], [], None
     if cluster_year is not None:
         year_meetings = meetings.for_year(db, cluster_year.id)
+        reconciliation = decisions.reconcile(db, cluster_year.id)
         rounds = db.exec(select(BallotRound, AwardType).join(AwardType, AwardType.id == BallotRound.award_type_id)
                          .where(BallotRound.cluster_year_id == cluster_year.id)
                          .order_by(AwardType.precedence, BallotRound.number)).all()
-    return render_template("years/detail.html", rounds=rounds, meetings=year_meetings,
+    return render_template("years/detail.html", rounds=rounds, meetings=year_meetings, reconciliation=reconciliation,
                            status_label=ballots.status_label,
                            cluster=cluster, year=year, cluster_year=cluster_year,
                            members=members, boards=boards, recorded=recorded, effective=effective,
