@@ -7,9 +7,9 @@ import pytest
 from sqlmodel import select
 
 from tests.services.test_ballots import all_votes, award, figures, run, through
-from tracker.models import Proposal, ProposalEvent
+from tracker.models import Award, Proposal, ProposalEvent
 from tracker.rules.chain import canonical
-from tracker.services import ballots, proposals, years
+from tracker.services import ballots, eligibility, proposals, years
 from tracker.services.errors import Conflict, DomainError
 
 
@@ -190,3 +190,22 @@ def test_only_a_draft_is_deleted(db, drafted):
     run(db, proposals.delete_proposal, user=first, proposal_id=items[1].id, version=items[1].version)
     assert [p.id for p in db.exec(select(Proposal)).all()] == [items[0].id]
     assert db.exec(select(ProposalEvent).where(ProposalEvent.proposal_id == items[1].id)).all() == []
+
+
+def test_a_proposal_that_breaks_a_rule_is_submitted_only_with_a_reason(db, drafted):
+    cluster, ids, first, _second, items = drafted
+    # BQL1 already holds a ministry flag for 2017 (recorded without a decision): one achievement, one award.
+    db.add(Award(board_id=ids["BQL1"], award_type_id=award(db, "CO_BO"), year=2017))
+    db.commit()
+    warned = eligibility.warnings_for_proposals(db, years.find(db, cluster.id, 2017), items)
+    assert [w.kind for w in warned[items[0].id]] == ["one_per_year"] and warned[items[1].id] == []
+    with pytest.raises(DomainError) as error:
+        submit(db, first, cluster, items)
+    assert "BQL1" in str(error.value.message)
+    db.rollback()
+    run(db, proposals.save_override, user=first, proposal_id=items[0].id, version=items[0].version,
+        reason="Bằng khen cho thành tích khác, đã được Bộ đồng ý")
+    submit(db, first, cluster, items)
+    db.commit()
+    assert {p.status for p in items} == {"submitted"}
+    assert [e.kind for e in events(db, items[0])][-2:] == ["override", "submitted"]

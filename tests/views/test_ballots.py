@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from tests.services.test_ballots import all_votes, award, figures, run, tamper, through
 from tests.views.test_forms import feedback
-from tracker.models import BallotRevision
+from tracker.models import Award, BallotRevision
 from tracker.services import ballots
 
 
@@ -139,3 +139,16 @@ def test_a_tie_offers_a_runoff_round_in_the_browser(client, db, review):
     assert "bầu lại lần 1" in runoff_page and "BQL2" in runoff_page and "BQL3" in runoff_page
     again = client.post(url + "/runoff", data={"version": str(cert.version + 1)}, follow_redirects=True)
     assert "đã được mở" in again.get_data(as_text=True)
+
+
+def test_the_round_page_warns_of_candidates_that_break_an_eligibility_rule(client, db, review):
+    cluster, ids, first, _second = review
+    db.add(Award(board_id=ids["BQL2"], award_type_id=award(db, "CO_BO"), year=2017))
+    db.commit()
+    cert = run(db, ballots.open_round, user=first, cluster_id=cluster.id, year=2017,
+               award_type_id=award(db, "BK_BO"), meeting=ballots.Meeting())
+    log_in_as(client, "thu_ky_1")
+    page = client.get(f"/clusters/{cluster.id}/ballots/{cert.id}").get_data(as_text=True)
+    warnings = page.split('id="eligibility-warnings"')[1].split("</div>\n</div>")[0]
+    assert 'data-board="BQL2" data-warning="one_per_year"' in warnings and "Luật Thi đua, khen thưởng" in warnings
+    assert 'data-board="BQL3"' not in warnings

@@ -21,7 +21,7 @@ from tracker.models import (
 )
 from tracker.rules.chain import canonical
 from tracker.rules.text import has_control_characters, normalise, vi_key
-from tracker.services import ballots, years
+from tracker.services import ballots, eligibility, years
 from tracker.services.catalog import get
 from tracker.services.errors import Conflict, DomainError, NotFound, check_version
 
@@ -188,6 +188,10 @@ def save_submission(*, session: Session, user: User | None, cluster_id: int, yea
             board = session.get(Board, proposal.board_id)
             raise DomainError(_l("%(board)s is already %(status)s: a submission is recorded before the decision.",
                                  board=board.short_name, status=status_label(proposal.status)), "proposal_ids")
+        if not proposal.override_reason and eligibility.warnings_for_proposal(session, proposal):
+            board = session.get(Board, proposal.board_id)
+            raise DomainError(_l("%(board)s breaks an eligibility rule (see its warning): give the reason it goes "
+                                 "ahead before submitting it.", board=board.short_name), "proposal_ids")
         before = {"status": proposal.status, "number": proposal.submission_number,
                   "date": proposal.submission_date.isoformat() if proposal.submission_date else None}
         proposal.submission_number, proposal.submission_date = number, submitted_on

@@ -16,7 +16,7 @@ from tracker.models import AwardType, BallotRound, Board, Cluster, ClusterYear, 
 from tracker.rules import rounds
 from tracker.rules.ballot import BallotError, format_percent
 from tracker.rules.text import vi_sorted
-from tracker.services import ballots, catalog, papers, scores, voting, years
+from tracker.services import ballots, catalog, eligibility, papers, scores, voting, years
 from tracker.services.errors import Conflict, DomainError
 from tracker.services.permissions import can_edit_cluster
 from tracker.views._forms import conflict_message, run_edit, show_errors
@@ -95,10 +95,12 @@ def detail(cluster_id: int, round_id: int):
                                                 BallotRound.award_type_id == round_.award_type_id)
                       .order_by(BallotRound.number)).all()
     official_result = json.loads(official.result) if official else None
+    candidate_ids = ballots.candidates(db, round_, boards)
     return render_template(
         "ballots/detail.html", round=round_, cluster=cluster, year=cluster_year.year, award=award, boards=boards,
-        candidates=[boards[i] for i in ballots.candidates(db, round_, boards)], counts=counts,
+        candidates=[boards[i] for i in candidate_ids], counts=counts,
         totals=scores.agreed_totals(db, round_.cluster_year_id),
+        warnings=eligibility.warnings_for_round(db, round_, candidate_ids),
         provisional=outcome_rows(provisional, boards) if provisional else None,
         official=official, official_rows=outcome_rows(official_result, boards) if official_result else None,
         tied=rounds.tied(official_result) if official_result else [], history=history, users=users,

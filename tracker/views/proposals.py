@@ -26,7 +26,7 @@ from tracker.proposal_forms import (
     submission_versions,
 )
 from tracker.rules.ballot import BallotError, format_percent
-from tracker.services import catalog, submissions, voting
+from tracker.services import catalog, eligibility, submissions, voting
 from tracker.services import proposals as service
 from tracker.services.errors import Conflict, DomainError
 from tracker.services.permissions import can_edit_cluster
@@ -123,6 +123,7 @@ def _index_page(cluster_id: int, year: int, *, forms: dict | None = None, status
                                                BallotRound.status == RoundStatus.FINALISED)).all()
     rounds = sorted(rounds, key=lambda r: (awards[r.award_type_id].precedence, r.number))
     can_edit = can_edit_cluster(current_user, cluster_id=cluster_id)
+    warnings = eligibility.warnings_for_proposals(db, page.cluster_year, proposals)
 
     groups = []
     for proposal in proposals:
@@ -131,7 +132,7 @@ def _index_page(cluster_id: int, year: int, *, forms: dict | None = None, status
         groups[-1]["rows"].append({
             "proposal": proposal, "board": boards[proposal.board_id], "share": _share(proposal.share),
             "status": service.status_label(proposal.status), "badge": BADGES.get(proposal.status, "text-bg-light"),
-            "history": _history(logs[proposal.id], users),
+            "history": _history(logs[proposal.id], users), "warnings": warnings[proposal.id],
             "status_form": _shown(forms, status_prefix(proposal.id), lambda prefix, p=proposal: StatusForm(
                 formdata=None, prefix=prefix, data={"status": p.status, "version": p.version})),
             "override_form": _shown(forms, override_prefix(proposal.id), lambda prefix, p=proposal: OverrideForm(
