@@ -9,16 +9,13 @@ The scan of a decision follows the transaction like a meeting's files: written u
 when the session commits, removed on rollback; a replaced or deleted scan goes once the change is committed.
 """
 import hashlib
-import logging
-import os
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tracker.models import (
@@ -44,8 +41,6 @@ from tracker.rules.text import has_control_characters, normalise, vi_key
 from tracker.services import uploads
 from tracker.services.catalog import get
 from tracker.services.errors import DomainError, NotFound, check_version
-
-log = logging.getLogger(__name__)
 
 MAX_NUMBER, MAX_SIGNER, MAX_NOTE, MAX_AWARD_NOTE = 100, 200, 2000, 500
 MIN_YEAR, MAX_YEAR = 1945, 2100  # the first emulation awards date from 1945
@@ -268,7 +263,7 @@ def delete_decision(*, session: Session, user: User | None, decision_id: int, ve
         session.delete(award)
     session.flush()
     if decision.scan_name:
-        _files(session)["old"].append(Path(folder) / decision.scan_name)
+        uploads.discard(session, folder, decision.scan_name)
     session.delete(decision)
     session.flush()
     for (board_id, year), linked in sorted(touched.items()):
@@ -290,16 +285,9 @@ def attach_scan(*, session: Session, decision: Decision, filename: str | None, d
     if kind is not uploads.PDF:  # check_file accepts photos too
         raise DomainError(_l("The scan of a decision must be a PDF document."), "file")
     session.refresh(decision, with_for_update=True)
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    stored_name = f"{secrets.token_hex(16)}.{kind.extension}"
-    part = folder / f"{stored_name}.part"
-    with open(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640), "wb") as handle:
-        handle.write(data)
-    files = _files(session)
-    files["new"].append((part, folder / stored_name))
+    stored_name = uploads.stage(session, folder, kind, data)
     if decision.scan_name:
-        files["old"].append(folder / decision.scan_name)
+        uploads.discard(session, folder, decision.scan_name)
     decision.scan_name, decision.scan_original = stored_name, name
     decision.scan_sha256 = hashlib.sha256(data).hexdigest()
     session.add(decision)
@@ -316,37 +304,6 @@ def scan_path(*, folder: str | Path, decision: Decision) -> Path:
     if not path.is_file():
         raise NotFound
     return path
-
-
-def _files(session: Session) -> dict[str, list]:
-    """The files this session's transaction writes ("new": temporary and final path) and removes ("old")."""
-    files = session.info.get("decision_files")
-    if files is None:
-        files = session.info["decision_files"] = {"new": [], "old": []}
-        event.listen(session, "after_commit", lambda _session: _settle(files, committed=True))
-        event.listen(session, "after_transaction_end",
-                     lambda _session, transaction: transaction.parent is None and _settle(files, committed=False))
-    return files
-
-
-def _settle(files: dict[str, list], *, committed: bool) -> None:
-    """After a commit: give new files their final names and remove replaced or deleted ones. After a rollback or
-    close: remove the new files' temporary copies."""
-    for part, final in files["new"]:
-        try:
-            if committed:
-                os.replace(part, final)
-            else:
-                part.unlink(missing_ok=True)
-        except OSError:
-            log.exception("could not settle the uploaded scan %s", part)
-    for path in files["old"] if committed else ():
-        try:
-            path.unlink(missing_ok=True)
-        except OSError:
-            log.exception("could not remove the replaced scan %s", path)
-    files["new"].clear()
-    files["old"].clear()
 
 
 # Awards ------------------------------------------------------------------------------------------------------

@@ -6,16 +6,12 @@ file is removed only once the deletion is committed. A crash can leave a `*.part
 whose file was deleted.
 """
 import hashlib
-import logging
-import os
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event
 from sqlmodel import Session, delete, select
 
 from tracker.models import (
@@ -32,11 +28,9 @@ from tracker.models import (
     User,
 )
 from tracker.rules.text import normalise, vi_sorted
-from tracker.services import years
+from tracker.services import uploads, years
 from tracker.services.errors import DomainError, NotFound, check_version
 from tracker.services.uploads import MAX_BYTES, check_caption, check_file
-
-log = logging.getLogger(__name__)
 
 KIND_LABELS = {MeetingKind.PLEDGE: _l("Pledge signing"), MeetingKind.MIDYEAR: _l("Mid-year review"),
                MeetingKind.YEAREND: _l("Year-end review")}
@@ -217,9 +211,8 @@ def delete_meeting(*, session: Session, cluster_id: int, year: int, meeting_id: 
     meeting, _cluster_year = get_meeting(session, cluster_id=cluster_id, year=year, meeting_id=meeting_id,
                                          for_update=True)
     check_version(meeting, version)
-    files = _files(session)
     for attachment in session.exec(select(Attachment).where(Attachment.meeting_id == meeting.id)).all():
-        files["old"].append(Path(folder) / attachment.stored_name)
+        uploads.discard(session, folder, attachment.stored_name)
         session.delete(attachment)
     session.exec(delete(MeetingBoard).where(MeetingBoard.meeting_id == meeting.id))
     session.delete(meeting)
@@ -234,14 +227,7 @@ def add_attachment(*, session: Session, meeting: Meeting, user: User | None, fil
     """Check and store a file of a meeting under a random name; it takes its final name when the session commits."""
     kind, name = check_file(filename, data, max_bytes=max_bytes)
     caption = check_caption(caption)
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    stored_name = f"{secrets.token_hex(16)}.{kind.extension}"
-    final = folder / stored_name
-    part = folder / f"{stored_name}.part"
-    with open(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640), "wb") as handle:
-        handle.write(data)
-    _files(session)["new"].append((part, final))
+    stored_name = uploads.stage(session, folder, kind, data)
     attachment = Attachment(meeting_id=meeting.id, stored_name=stored_name, original_name=name,
                             content_type=kind.content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                             caption=caption, uploaded_by=user.id if user is not None else None)
@@ -268,37 +254,6 @@ def delete_attachment(*, session: Session, meeting: Meeting, attachment_id: int,
     attachment = get_attachment(session, meeting=meeting, attachment_id=attachment_id)
     session.refresh(attachment, with_for_update=True)
     check_version(attachment, version)
-    _files(session)["old"].append(Path(folder) / attachment.stored_name)
+    uploads.discard(session, folder, attachment.stored_name)
     session.delete(attachment)
     session.flush()
-
-
-def _files(session: Session) -> dict[str, list]:
-    """The files this session's transaction writes ("new": temporary and final path) and removes ("old")."""
-    files = session.info.get("meeting_files")
-    if files is None:
-        files = session.info["meeting_files"] = {"new": [], "old": []}
-        event.listen(session, "after_commit", lambda _session: _settle(files, committed=True))
-        event.listen(session, "after_transaction_end",
-                     lambda _session, transaction: transaction.parent is None and _settle(files, committed=False))
-    return files
-
-
-def _settle(files: dict[str, list], *, committed: bool) -> None:
-    """After a commit: give new files their final names and remove deleted ones. After a rollback or close
-    (and after a commit, when nothing is left): remove the new files' temporary copies."""
-    for part, final in files["new"]:
-        try:
-            if committed:
-                os.replace(part, final)
-            else:
-                part.unlink(missing_ok=True)
-        except OSError:
-            log.exception("could not settle the uploaded file %s", part)
-    for path in files["old"] if committed else ():
-        try:
-            path.unlink(missing_ok=True)
-        except OSError:
-            log.exception("could not remove the deleted file %s", path)
-    files["new"].clear()
-    files["old"].clear()

@@ -1,19 +1,28 @@
 """Checks on a file a user attaches, from its content and never from its name alone: the type by its first bytes,
 a name fit to show, a whole PDF, an image that decodes and is not a decompression bomb; and its caption.
 
-Pure checks: bytes and text in, a `FileType` and cleaned text out, `DomainError` on refusal; nothing is stored.
+The checks are pure: bytes and text in, a `FileType` and cleaned text out, `DomainError` on refusal. Storing
+follows the transaction: `pending_files` lists what a session writes and removes, done only when it commits.
 """
 import io
+import logging
+import os
 import re
+import secrets
 import unicodedata
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image
+from sqlalchemy import event
+from sqlmodel import Session
 
 from tracker.rules.text import has_control_characters, normalise
 from tracker.services.errors import DomainError
+
+log = logging.getLogger(__name__)
 
 MAX_CAPTION = 500
 MAX_NAME = 255
@@ -129,3 +138,52 @@ def check_caption(caption: str | None) -> str:
     if has_control_characters(caption):
         raise DomainError(_l("The text contains invisible control characters; please retype it."), "caption")
     return caption
+
+
+def pending_files(session: Session) -> dict[str, list]:
+    """The uploaded files this session's transaction writes ("new": temporary and final path) and removes ("old")."""
+    files = session.info.get("upload_files")
+    if files is None:
+        files = session.info["upload_files"] = {"new": [], "old": []}
+        event.listen(session, "after_commit", lambda _session: _settle(files, committed=True))
+        event.listen(session, "after_transaction_end",
+                     lambda _session, transaction: transaction.parent is None and _settle(files, committed=False))
+    return files
+
+
+def _settle(files: dict[str, list], *, committed: bool) -> None:
+    """After a commit: give new files their final names and remove deleted ones. After a rollback or close
+    (and after a commit, when nothing is left): remove the new files' temporary copies."""
+    for part, final in files["new"]:
+        try:
+            if committed:
+                os.replace(part, final)
+            else:
+                part.unlink(missing_ok=True)
+        except OSError:
+            log.exception("could not settle the uploaded file %s", part)
+    for path in files["old"] if committed else ():
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            log.exception("could not remove the deleted file %s", path)
+    files["new"].clear()
+    files["old"].clear()
+
+
+def stage(session: Session, folder: str | Path, kind: FileType, data: bytes) -> str:
+    """Write checked content under a new random name in `folder` as a temporary file; it takes its final name when
+    the session commits and is removed if it rolls back. Returns the stored name."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = f"{secrets.token_hex(16)}.{kind.extension}"
+    part = folder / f"{stored_name}.part"
+    with open(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640), "wb") as handle:
+        handle.write(data)
+    pending_files(session)["new"].append((part, folder / stored_name))
+    return stored_name
+
+
+def discard(session: Session, folder: str | Path, stored_name: str) -> None:
+    """Remove a stored file once the session commits (kept if it rolls back)."""
+    pending_files(session)["old"].append(Path(folder) / stored_name)
