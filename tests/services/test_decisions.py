@@ -332,6 +332,14 @@ def test_a_secretary_records_awards_only_for_boards_of_her_clusters(db, world, m
     refused(lambda: decisions.delete_decision(session=db, user=secretary, decision_id=decision.id,
                                               version=decision.version, folder="/nonexistent"))
     db.rollback()
+    data = decisions.DecisionData(number="9/QĐ-BKHĐT", decided_on=decision.decided_on,
+                                  authority_id=decision.authority_id)
+    refused(lambda: decisions.save_decision(session=db, user=secretary, decision_id=decision.id,
+                                            version=decision.version, data=data))
+    db.rollback()
+    refused(lambda: decisions.attach_scan(session=db, user=secretary, decision=decision, filename="qd.pdf",
+                                          data=b"%PDF-1.4\n%%EOF\n", folder="/nonexistent"))
+    db.rollback()
     decisions.remove_award(session=db, user=secretary, award_id=mine.id, version=mine.version)
     db.commit()
     assert decisions.recordable_boards(db, make_user("xem", "viewer")) == set()

@@ -167,13 +167,16 @@ def recordable_boards(session: Session, user: User | None) -> set[int] | None:
 # Decisions ---------------------------------------------------------------------------------------------------
 
 
-def save_decision(*, session: Session, decision_id: int | None, version: int | None, data: DecisionData) -> Decision:
+def save_decision(*, session: Session, decision_id: int | None, version: int | None, data: DecisionData,
+                  user: User | None = None) -> Decision:
     """Create or update a decision; its authority must be the name in force on its date, and its number is
-    unique for that date."""
+    unique for that date. A secretary changes only a decision whose awards are all for boards of her clusters."""
     decision = None
     if decision_id is not None:
         decision = get_decision(session, decision_id, for_update=True)
         check_version(decision, version)
+        check_own(session, user, decision, _l("This decision also grants awards to boards outside your clusters; "
+                                              "ask an administrator to change it."))
     number = normalise(data.number or "")
     texts = {"number": number, "signer_name": normalise(data.signer_name or ""),
              "signer_title": normalise(data.signer_title or ""), "note": normalise(data.note or "")}
@@ -245,17 +248,24 @@ def _not_in_force(session: Session, authority: Authority, day: date):
               end=_day(authority.valid_to))
 
 
+def check_own(session: Session, user: User | None, decision: Decision, message) -> list[Award]:
+    """The decision's awards; refused (with `message`) when the user may record awards only for some boards and
+    the decision grants one to another board. `user` None is the system itself (commands, tests)."""
+    awards = list(session.exec(select(Award).where(Award.decision_id == decision.id)).all())
+    allowed = recordable_boards(session, user)
+    if allowed is not None and any(award.board_id not in allowed for award in awards):
+        raise DomainError(message)
+    return awards
+
+
 def delete_decision(*, session: Session, user: User | None, decision_id: int, version: int | None,
                     folder: str | Path) -> None:
     """Delete a decision with its awards (the proposals they answered go back to submitted); its scan goes once
     this is committed. A secretary may delete only a decision whose awards are all for boards of her clusters."""
     decision = get_decision(session, decision_id, for_update=True)
     check_version(decision, version)
-    awards = session.exec(select(Award).where(Award.decision_id == decision.id)).all()
-    allowed = recordable_boards(session, user)
-    if allowed is not None and any(award.board_id not in allowed for award in awards):
-        raise DomainError(_l("This decision also grants awards to boards outside your clusters; ask an "
-                             "administrator to delete it."))
+    awards = check_own(session, user, decision, _l("This decision also grants awards to boards outside your "
+                                                   "clusters; ask an administrator to delete it."))
     touched: dict[tuple[int, int], set[int]] = {}
     for award in awards:
         touched.setdefault((award.board_id, award.year), set()).update(
@@ -275,9 +285,11 @@ def delete_decision(*, session: Session, user: User | None, decision_id: int, ve
 
 
 def attach_scan(*, session: Session, decision: Decision, filename: str | None, data: bytes, folder: str | Path,
-                max_bytes: int = uploads.MAX_BYTES) -> Decision:
+                max_bytes: int = uploads.MAX_BYTES, user: User | None = None) -> Decision:
     """Check a PDF by its content and keep it as the decision's scan under a random name, replacing the one before
-    (whose file goes once this is committed)."""
+    (whose file goes once this is committed). A secretary replaces only the scan of a decision of her boards."""
+    check_own(session, user, decision, _l("This decision also grants awards to boards outside your clusters; ask "
+                                          "an administrator to change it."))
     if data and len(data) <= max_bytes and uploads.sniff(data) is not uploads.PDF:
         raise DomainError(_l("The scan of a decision must be a PDF document; this file is not one, whatever its "
                              "name says."), "file")

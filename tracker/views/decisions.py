@@ -65,7 +65,8 @@ def _edit(decision_id: int | None):
 
     def save():
         data = decisions.DecisionData(**data_for(form, decisions.DecisionData))
-        return decisions.save_decision(session=db, decision_id=decision_id, version=form.version.data, data=data)
+        return decisions.save_decision(session=db, decision_id=decision_id, version=form.version.data, data=data,
+                                       user=current_user)
 
     return run_edit(form=form, save=save, conflict_fields=CONFLICT_FIELDS, template="decisions/edit.html",
                     saved=_("The decision is saved."), next_url=lambda row: _detail_url(row.id), decision=decision)
@@ -175,7 +176,7 @@ def upload_scan(decision_id: int):
     if form.validate_on_submit():
         limit = _max_bytes()
         try:
-            decisions.attach_scan(session=db, decision=decision, filename=form.file.data.filename,
+            decisions.attach_scan(session=db, decision=decision, user=current_user, filename=form.file.data.filename,
                                   data=form.file.data.read(limit + 1), folder=_folder(), max_bytes=limit)
         except DomainError as error:
             db.rollback()
