@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from tracker import migrate
 from tracker.db import get_engine, writer
 from tracker.models import Cluster, Role, User
-from tracker.services import accounts, demo, ledger
+from tracker.services import accounts, demo, handover, handover_import, ledger
 from tracker.services.errors import DomainError
 
 
@@ -33,14 +33,7 @@ def init_db() -> None:
 def create_user(username: str, role: str, full_name: str, clusters: tuple[str, ...]) -> None:
     """Create an account and print its one-time password."""
     with _session() as session:
-        ids = []
-        for ref in clusters:
-            column = Cluster.id if ref.isdigit() else Cluster.name
-            query = select(Cluster).where(column == (int(ref) if ref.isdigit() else ref))
-            cluster = session.exec(query).first()
-            if cluster is None:
-                raise click.ClickException(f"No cluster {ref!r}.")
-            ids.append(cluster.id)
+        ids = [_cluster(session, ref).id for ref in clusters]
         try:
             user, password = accounts.create_user(session=session, username=username, role=role,
                                                   full_name=full_name, cluster_ids=ids)
@@ -48,6 +41,48 @@ def create_user(username: str, role: str, full_name: str, clusters: tuple[str, .
             raise click.ClickException(str(error.message)) from None
         session.commit()
     click.echo(f"Created {role} {user.username}. One-time password (change it at first login): {password}")
+
+
+def _cluster(session: Session, ref: str) -> Cluster:
+    """A cluster by id or name (ClickException when there is none)."""
+    column = Cluster.id if ref.isdigit() else Cluster.name
+    cluster = session.exec(select(Cluster).where(column == (int(ref) if ref.isdigit() else ref))).first()
+    if cluster is None:
+        raise click.ClickException(f"No cluster {ref!r}.")
+    return cluster
+
+
+@click.command("export-cluster")
+@with_appcontext
+@click.argument("cluster")
+@click.option("--year", type=int, default=None, help="Only this year (and the decisions of its awards).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+def export_cluster(cluster: str, year: int | None, output: str) -> None:
+    """Write a cluster's hand-over package (JSON, docs/handover.schema.json) to a file."""
+    with _session() as session:
+        document = handover.export_cluster(session, _cluster(session, cluster).id, year)
+    with open(output, "w", encoding="utf-8") as handle:
+        handle.write(handover.dumps(document))
+    click.echo(f"Wrote {output}: {len(document['years'])} years.")
+
+
+@click.command("import-cluster")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_cluster(path: str) -> None:
+    """Check a hand-over package whole, then import it in one transaction (nothing on any problem)."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    with _session() as session:
+        try:
+            report = handover_import.import_cluster(session=session, document=handover_import.parse(data))
+        except handover_import.Refused as refused:
+            for problem in refused.problems:
+                click.echo(f"{problem.path}: {problem.message}", err=True)
+            raise click.ClickException(f"Nothing imported: {len(refused.problems)} problems.") from None
+        session.commit()
+    click.echo(f"Imported {report.cluster.name}: years written {report.created or '-'}, "
+               f"kept as they were {report.kept or '-'}.")
 
 
 @click.command("seed-demo")
@@ -108,5 +143,5 @@ def verify() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (init_db, create_user, seed_demo, first_run, db_revision, verify):
+    for command in (init_db, create_user, seed_demo, first_run, db_revision, verify, export_cluster, import_cluster):
         app.cli.add_command(command)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from tracker.rules import ballot
+from tracker.rules.chain import canonical
 from tracker.rules.voting import RuleValues
 
 
@@ -134,3 +135,10 @@ def tied(result: Mapping) -> list[int]:
 
 def _fraction(value: Fraction) -> str:
     return f"{value.numerator}/{value.denominator}"
+
+
+def comparable(result: Mapping) -> str:
+    """A result as compared with its recount: outcomes and elected boards in candidate order, since the order of
+    candidates with equal votes follows their ids, which differ from one database to another (hand-over)."""
+    return canonical({**result, "elected": sorted(result.get("elected", [])),
+                      "outcomes": sorted(result.get("outcomes", []), key=lambda o: o["candidate"])})

@@ -90,7 +90,8 @@ def _check_round(round_: BallotRound, events: list[BallotEvent], finalised: list
         except (BallotError, KeyError, TypeError, ValueError):
             return Problem(round_.id, seq, _l("the stored counts of revision %(r)d cannot be counted",
                                               r=revision.revision))
-        if canonical(recount) != revision.result or canonical(recount) != canonical(data["result"]):
+        expected = rules.comparable(recount)
+        if expected != rules.comparable(json.loads(revision.result)) or expected != rules.comparable(data["result"]):
             return Problem(round_.id, seq, _l("the stored result of revision %(r)d is not what its counts give",
                                               r=revision.revision))
     return None

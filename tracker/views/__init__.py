@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         clusters,
         decisions,
         eligibility,
+        handover,
         main,
         meetings,
         pledges,
@@ -29,7 +30,7 @@ def init_app(app: Flask) -> None:
 
     csrf.init_app(app)
     for module in (main, auth, admin, authorities, boards, clusters, years, ballots, pledges, scores, meetings,
-                   proposals, decisions, eligibility):
+                   proposals, decisions, eligibility, handover):
         app.register_blueprint(module.bp)
 
     def error_page(status: int, title: str, message: str):

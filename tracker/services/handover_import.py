@@ -1,0 +1,370 @@
+"""The hand-over package, in: check a whole file first (its shape against docs/handover.schema.json, every name it
+refers to, and no finalised round that differs from this database), then write it in one transaction. Years the
+database already holds are kept as they are; boards, authorities and decisions already known are reused."""
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import jsonschema
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, select
+
+from tracker import ROOT
+from tracker.models import (
+    Authority,
+    Award,
+    AwardType,
+    BallotEvent,
+    BallotRevision,
+    BallotRound,
+    Board,
+    Cluster,
+    ClusterYear,
+    Criterion,
+    Decision,
+    Indicator,
+    Meeting,
+    MeetingBoard,
+    Membership,
+    Pledge,
+    Proposal,
+    ProposalEvent,
+    Score,
+    Seats,
+    Signature,
+    Target,
+    User,
+    VotingRule,
+)
+from tracker.rules import portable
+from tracker.rules.chain import GENESIS, canonical, link
+from tracker.services.handover import BOARD_FIELDS, RULE_FIELDS, round_label
+from tracker.services.handover import export_cluster as _export
+
+SCHEMA_PATH = ROOT / "docs" / "handover.schema.json"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong in the file, and where (a JSON path such as $.years[0].members[2].board)."""
+
+    path: str
+    message: str
+
+
+class Refused(Exception):
+    """The file is not imported; `problems` says why, each with its place in the file."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+@dataclass
+class Report:
+    """What an import did."""
+
+    cluster: Cluster
+    created: list[int] = field(default_factory=list)  # years written
+    kept: list[int] = field(default_factory=list)  # years the database already held
+
+
+def parse(data: bytes | str) -> dict:
+    """The JSON document of a hand-over file (Refused when it is not JSON)."""
+    try:
+        document = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        raise Refused([Problem("$", str(_l("This file is not a JSON document.")))]) from None
+    if not isinstance(document, dict):
+        raise Refused([Problem("$", str(_l("This file is not a hand-over package.")))])
+    return document
+
+
+def check(session: Session, document: dict) -> list[Problem]:
+    """Every problem of the file, with its JSON path; empty when it can be imported."""
+    schema = json.loads(Path(SCHEMA_PATH).read_text(encoding="utf-8"))
+    shape = sorted(jsonschema.Draft202012Validator(schema).iter_errors(document), key=lambda e: e.json_path)
+    if shape:
+        return [Problem(e.json_path, str(_l("Not allowed here: %(detail)s", detail=e.message))) for e in shape]
+    problems: list[Problem] = []
+    boards = {b["short_name"] for b in document["boards"]} | set(session.exec(select(Board.short_name)).all())
+    authorities = ({a["name"] for a in document["authorities"]} | set(session.exec(select(Authority.name)).all()))
+    codes = set(session.exec(select(AwardType.code)).all())
+
+    def need(found: bool, path: str, message) -> None:
+        if not found:
+            problems.append(Problem(path, str(message)))
+
+    def board(name, path):
+        need(name is None or name in boards, path, _l("No board “%(name)s” in the file or the database.", name=name))
+
+    def code(value, path):
+        need(value in codes, path, _l("No award type with code “%(code)s”.", code=value))
+
+    need(document["cluster"]["authority"] in authorities | {None}, "$.cluster.authority",
+         _l("No authority “%(name)s” in the file or the database.", name=document["cluster"]["authority"]))
+    for n, b in enumerate(document["boards"]):
+        board(b["successor"], f"$.boards[{n}].successor")
+    for n, y in enumerate(document["years"]):
+        _check_year(y, f"$.years[{n}]", board, code, need)
+    for n, d in enumerate(document["decisions"]):
+        need(d["authority"] in authorities, f"$.decisions[{n}].authority",
+             _l("No authority “%(name)s” in the file or the database.", name=d["authority"]))
+        for m, a in enumerate(d["awards"]):
+            board(a["board"], f"$.decisions[{n}].awards[{m}].board")
+            code(a["award"], f"$.decisions[{n}].awards[{m}].award")
+    for n, a in enumerate(document["past_awards"]):
+        board(a["board"], f"$.past_awards[{n}].board")
+        code(a["award"], f"$.past_awards[{n}].award")
+    if not problems:
+        problems += _conflicts(session, document)
+    return problems
+
+
+def _check_year(y: dict, path: str, board, code, need) -> None:
+    members = {m["board"] for m in y["members"]}
+    for n, m in enumerate(y["members"]):
+        board(m["board"], f"{path}.members[{n}].board")
+    need(sum(m["role"] == "head" for m in y["members"]) <= 1, f"{path}.members", _l("More than one head."))
+    board(y["host"], f"{path}.host")
+    for key in y["seats"]:
+        code(key, f"{path}.seats.{key}")
+    labels = {round_label(y["year"], r["award"], r["number"]) for r in y["rounds"]}
+    for n, r in enumerate(y["rounds"]):
+        code(r["award"], f"{path}.rounds[{n}].award")
+        need(r["runoff_of"] is None or r["runoff_of"] in labels, f"{path}.rounds[{n}].runoff_of",
+             _l("No round “%(label)s” in this year.", label=r["runoff_of"]))
+        for m, v in enumerate(r["revisions"]):
+            for name in (v["counts"] or {}).get("members", []):
+                need(name in members, f"{path}.rounds[{n}].revisions[{m}].counts.members",
+                     _l("“%(name)s” is not a member of this year.", name=name))
+    for n, p in enumerate(y["proposals"]):
+        board(p["board"], f"{path}.proposals[{n}].board")
+        code(p["award"], f"{path}.proposals[{n}].award")
+        need(p["round"] is None or p["round"] in labels, f"{path}.proposals[{n}].round",
+             _l("No round “%(label)s” in this year.", label=p["round"]))
+    for section, key in (("indicators", "targets"), ("criteria", "scores")):
+        for n, item in enumerate(y[section]):
+            for m, line in enumerate(item[key]):
+                board(line["board"], f"{path}.{section}[{n}].{key}[{m}].board")
+    for n, meeting in enumerate(y["meetings"]):
+        board(meeting["host"], f"{path}.meetings[{n}].host")
+
+
+def _conflicts(session: Session, document: dict) -> list[Problem]:
+    """Finalised rounds of the file that differ from the same round finalised in this database."""
+    cluster = session.exec(select(Cluster).where(Cluster.name == document["cluster"]["name"])).first()
+    if cluster is None:
+        return []
+    stored = _export(session, cluster.id)
+    rounds = {round_label(y["year"], r["award"], r["number"]): r for y in stored["years"] for r in y["rounds"]}
+    problems = []
+    for n, y in enumerate(document["years"]):
+        for m, r in enumerate(y["rounds"]):
+            mine = rounds.get(round_label(y["year"], r["award"], r["number"]))
+            if mine and "finalised" in (mine["status"], r["status"]) and (
+                    [(v["counts"], v["result"]) for v in mine["revisions"]]
+                    != [(v["counts"], v["result"]) for v in r["revisions"]]):
+                problems.append(Problem(f"$.years[{n}].rounds[{m}]", str(_l(
+                    "The round %(label)s is finalised with other counts in this database; it is not overwritten.",
+                    label=round_label(y["year"], r["award"], r["number"])))))
+    return problems
+
+
+def import_cluster(*, session: Session, document: dict) -> Report:
+    """Check the whole file, then write what the database does not hold yet (nothing at all on any problem)."""
+    problems = check(session, document)
+    if problems:
+        raise Refused(problems)
+    writer = _Writer(session)
+    writer.authorities(document["authorities"])
+    writer.boards(document["boards"])
+    cluster = session.exec(select(Cluster).where(Cluster.name == document["cluster"]["name"])).first()
+    if cluster is None:
+        c = document["cluster"]
+        cluster = Cluster(name=c["name"], kind=c["kind"], region=c["region"], description=c["description"],
+                          authority_id=writer.authority_ids.get(c["authority"]))
+        session.add(cluster)
+        session.flush()
+    report = Report(cluster)
+    for y in document["years"]:
+        existing = session.exec(select(ClusterYear).where(ClusterYear.cluster_id == cluster.id,
+                                                          ClusterYear.year == y["year"])).first()
+        if existing is not None:
+            report.kept.append(y["year"])
+            continue
+        writer.year(cluster, y)
+        report.created.append(y["year"])
+    writer.awards(document["decisions"], document["past_awards"])
+    session.flush()
+    return report
+
+
+def _day(text):
+    return date.fromisoformat(text) if text else None
+
+
+def _time(text):
+    return datetime.fromisoformat(text) if text else None
+
+
+def _dec(text):
+    return Decimal(text) if text not in (None, "") else None
+
+
+class _Writer:
+    """Writes a checked file, keeping the names it has turned into ids."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.award_ids = {a.code: a.id for a in session.exec(select(AwardType)).all()}
+        self.user_ids = {u.username: u.id for u in session.exec(select(User)).all()}
+        self.authority_ids = {a.name: a.id for a in session.exec(select(Authority)).all()}
+        self.board_ids = {b.short_name: b.id for b in session.exec(select(Board)).all()}
+
+    def add(self, row):
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def authorities(self, rows: list[dict]) -> None:
+        created = []
+        for a in rows:
+            if a["name"] not in self.authority_ids:
+                row = self.add(Authority(name=a["name"], short_name=a["short_name"], valid_from=_day(a["valid_from"]),
+                                         valid_to=_day(a["valid_to"])))
+                self.authority_ids[a["name"]] = row.id
+                created.append((row, a["successor"]))
+        for row, successor in created:
+            row.successor_id = self.authority_ids.get(successor)
+
+    def boards(self, rows: list[dict]) -> None:
+        created = []
+        for b in rows:
+            if b["short_name"] not in self.board_ids:
+                values = {k: (_day(b[k]) if k.endswith("_date") else b[k]) for k in BOARD_FIELDS}
+                row = self.add(Board(**values))
+                self.board_ids[b["short_name"]] = row.id
+                created.append((row, b["successor"]))
+        for row, successor in created:
+            row.successor_id = self.board_ids.get(successor)
+
+    def board(self, name):
+        return None if name is None else self.board_ids[name]
+
+    def year(self, cluster: Cluster, y: dict) -> None:
+        board, s = self.board, self.session
+        cy = self.add(ClusterYear(cluster_id=cluster.id, year=y["year"], host_board_id=board(y["host"]),
+                                  conference_date=_day(y["conference_date"]),
+                                  conference_place=y["conference_place"], note=y["note"]))
+        for m in y["members"]:
+            s.add(Membership(cluster_year_id=cy.id, board_id=board(m["board"]), role=m["role"], assumed=m["assumed"]))
+        if y["rule"]:
+            s.add(VotingRule(cluster_year_id=cy.id, **{k: y["rule"][k] for k in RULE_FIELDS}))
+        for code, seats in y["seats"].items():
+            s.add(Seats(cluster_year_id=cy.id, award_type_id=self.award_ids[code], seats=seats))
+        if y["pledge"]:
+            p = y["pledge"]
+            pledge = self.add(Pledge(cluster_year_id=cy.id, signed_on=_day(p["signed_on"]), place=p["place"],
+                                     host_board_id=board(p["host"]), text=p["text"], illustrative=p["illustrative"]))
+            for sig in p["signatures"]:
+                s.add(Signature(pledge_id=pledge.id, board_id=board(sig["board"]), signed=sig["signed"],
+                                signer=sig["signer"]))
+        for n, i in enumerate(y["indicators"], start=1):
+            row = self.add(Indicator(cluster_year_id=cy.id, position=n, group=i["group"], name=i["name"],
+                                     unit=i["unit"], direction=i["direction"]))
+            for t in i["targets"]:
+                s.add(Target(indicator_id=row.id, board_id=board(t["board"]), target=_dec(t["target"]),
+                             source=t["source"], actual=_dec(t["actual"])))
+        for m in y["meetings"]:
+            row = self.add(Meeting(cluster_year_id=cy.id, kind=m["kind"], held_on=_day(m["held_on"]), place=m["place"],
+                                   host_board_id=board(m["host"]), delegates=m["delegates"], summary=m["summary"],
+                                   decisions=m["decisions"]))
+            for name in m["present"]:
+                s.add(MeetingBoard(meeting_id=row.id, board_id=board(name)))
+        for n, c in enumerate(y["criteria"], start=1):
+            row = self.add(Criterion(cluster_year_id=cy.id, position=n, group=c["group"], code=c["code"],
+                                     name=c["name"], max_points=_dec(c["max_points"])))
+            for sc in c["scores"]:
+                s.add(Score(criterion_id=row.id, board_id=board(sc["board"]), self_score=_dec(sc["self_score"]),
+                            agreed=_dec(sc["agreed"])))
+        rounds = self.rounds(cy, y)
+        self.proposals(cy, y, rounds)
+        s.flush()
+
+    def rounds(self, cy: ClusterYear, y: dict) -> dict[str, BallotRound]:
+        made: dict[str, BallotRound] = {}
+        user = self.user_ids.get
+        for r in sorted(y["rounds"], key=lambda r: r["number"]):
+            label = round_label(y["year"], r["award"], r["number"])
+            row = self.add(BallotRound(
+                cluster_year_id=cy.id, award_type_id=self.award_ids[r["award"]], number=r["number"],
+                runoff_of_id=made[r["runoff_of"]].id if r["runoff_of"] else None,
+                runoff_candidates=json.dumps([self.board(b) for b in r["runoff_candidates"]])
+                if r["runoff_candidates"] else "", seats=r["seats"], status=r["status"], revision=r["revision"],
+                held_on=_day(r["held_on"]), place=r["place"], committee=r["committee"],
+                illustrative=r["illustrative"]))
+            made[label] = row
+            for v in r["revisions"]:
+                self.session.add(BallotRevision(
+                    round_id=row.id, revision=v["revision"], reason=v["reason"],
+                    counts=canonical(portable.counts(v["counts"], self.board)) if v["counts"] else "",
+                    result=canonical(portable.result(v["result"], self.board)) if v["result"] else "",
+                    entered_by=user(v["entered_by"]), entered_at=_time(v["entered_at"]),
+                    checked_by=user(v["checked_by"]), checked_at=_time(v["checked_at"]),
+                    finalised_by=user(v["finalised_by"]), finalised_at=_time(v["finalised_at"])))
+            prev = GENESIS
+            for e in r["events"]:
+                local = portable.event(e, self.board, lambda name: made[name].id if name else None,
+                                       lambda _year: cy.id)
+                payload = canonical(local)
+                event = BallotEvent(round_id=row.id, seq=e["seq"], kind=e["kind"], user_id=user(e["user"]),
+                                    at=_time(e["at"]), payload=payload, prev_hash=prev, hash=link(prev, payload))
+                self.session.add(event)
+                prev = event.hash
+            row.chain_head = prev if r["events"] else ""
+        return made
+
+    def proposals(self, cy: ClusterYear, y: dict, rounds: dict[str, BallotRound]) -> None:
+        for p in y["proposals"]:
+            row = self.add(Proposal(
+                cluster_year_id=cy.id, board_id=self.board(p["board"]), award_type_id=self.award_ids[p["award"]],
+                round_id=rounds[p["round"]].id if p["round"] else None, votes=p["votes"], share=p["share"],
+                submission_number=p["submission_number"], submission_date=_day(p["submission_date"]),
+                status=p["status"], override_reason=p["override_reason"]))
+            for e in p["events"]:
+                self.session.add(ProposalEvent(proposal_id=row.id, kind=e["kind"], user_id=self.user_ids.get(e["user"]),
+                                               at=_time(e["at"]), payload=canonical(e["payload"])
+                                               if e["payload"] is not None else ""))
+
+    def awards(self, decisions: list[dict], past: list[dict]) -> None:
+        for d in decisions:
+            row = self.session.exec(select(Decision).where(Decision.number == d["number"],
+                                                           Decision.decided_on == _day(d["decided_on"]))).first()
+            if row is None:
+                row = self.add(Decision(number=d["number"], decided_on=_day(d["decided_on"]),
+                                        authority_id=self.authority_ids[d["authority"]], signer_name=d["signer_name"],
+                                        signer_title=d["signer_title"], note=d["note"]))
+            for a in d["awards"]:
+                self.award(a, row.id)
+        for a in past:
+            self.award(a, None)
+
+    def award(self, a: dict, decision_id: int | None) -> None:
+        board_id, award_id = self.board(a["board"]), self.award_ids[a["award"]]
+        exists = self.session.exec(select(Award).where(Award.board_id == board_id, Award.award_type_id == award_id,
+                                                       Award.year == a["year"])).first()
+        if exists is not None:
+            return
+        proposal = None
+        if a["proposed"]:
+            candidates = self.session.exec(
+                select(Proposal).join(ClusterYear, ClusterYear.id == Proposal.cluster_year_id)
+                .where(Proposal.board_id == board_id, ClusterYear.year == a["year"])).all()
+            proposal = next((p for p in candidates if p.award_type_id == award_id), candidates[0] if candidates
+                            else None)
+        self.add(Award(decision_id=decision_id, board_id=board_id, award_type_id=award_id, year=a["year"],
+                       note=a["note"], proposal_id=proposal.id if proposal else None))
+
