@@ -2,6 +2,7 @@
 same file; a file is checked whole, every problem named by its JSON path, and nothing is written on any."""
 import copy
 import json
+from datetime import date
 from pathlib import Path
 
 import jsonschema
@@ -10,8 +11,8 @@ from sqlmodel import Session, select
 
 from tracker import migrate
 from tracker.db import make_engine
-from tracker.models import BallotEvent, Board, Cluster, ClusterYear
-from tracker.services import demo, handover, handover_import, ledger
+from tracker.models import Authority, AwardType, BallotEvent, BallotRound, Board, Cluster, ClusterYear
+from tracker.services import decisions, demo, handover, handover_import, ledger, proposals
 
 SCHEMA = json.loads(Path(handover_import.SCHEMA_PATH).read_text(encoding="utf-8"))
 
@@ -24,8 +25,28 @@ def exported(db) -> list[dict]:
 
 @pytest.fixture
 def packages(db):
-    """The full demo (its 2017 rounds finalised, with their event chains), exported."""
+    """The full demo (its 2017 rounds finalised, with their event chains) carried on to the decision: proposals
+    with their tờ trình, a decision granting one as proposed and one as another form, an award of 2016 recorded
+    without a decision; exported."""
     demo.seed(db)
+    db.commit()
+    cluster = db.exec(select(Cluster).where(Cluster.name == demo.SOUTH_EAST)).one()
+    made = []
+    for round_ in db.exec(select(BallotRound).where(BallotRound.status == "finalised")).all():
+        made += proposals.create_from_round(session=db, user=None, round_id=round_.id)
+    proposals.save_submission(session=db, user=None, cluster_id=cluster.id, year=2017,
+                              proposal_ids=[p.id for p in made], versions={p.id: p.version for p in made},
+                              number="05/TTr-CTĐ", submitted_on=date(2018, 3, 5))
+    mpi = db.exec(select(Authority).where(Authority.short_name == "BKHĐT")).one()
+    decision = decisions.save_decision(session=db, decision_id=None, version=None, data=decisions.DecisionData(
+        number="1234/QĐ-BKHĐT", decided_on=date(2018, 5, 15), authority_id=mpi.id, signer_name="Nguyễn Văn A"))
+    codes = {a.code: a.id for a in db.exec(select(AwardType)).all()}
+    first, second = made[0], made[1]
+    decisions.add_award(session=db, user=None, decision_id=decision.id, line=decisions.AwardLine(
+        first.board_id, first.award_type_id, 2017))
+    decisions.add_award(session=db, user=None, decision_id=decision.id, line=decisions.AwardLine(
+        second.board_id, codes["TTLDXS"], 2017))
+    decisions.add_past_award(session=db, user=None, line=decisions.AwardLine(first.board_id, codes["BK_BO"], 2016))
     db.commit()
     return exported(db)
 
@@ -48,6 +69,11 @@ def test_the_demo_exports_to_the_documented_format_without_database_ids(packages
     assert flag["events"][0]["round"] == "2017/CO_BO/1" and flag["events"][0]["data"]["cluster_year"] == 2017
     assert flag["revisions"][0]["result"]["elected"] == ["DIZA"]
     assert "DIZA" in flag["revisions"][0]["counts"]["votes"]
+    year = next(y for y in south_east["years"] if y["year"] == 2017)
+    assert {p["status"] for p in year["proposals"]} == {"submitted", "granted", "granted_other"}
+    (decision,) = south_east["decisions"]
+    assert decision["authority"] == "Bộ Kế hoạch và Đầu tư" and len(decision["awards"]) == 2
+    assert [a["year"] for a in south_east["past_awards"]] == []  # 2016: not a year of this cluster's members
 
 
 def test_export_import_export_gives_the_same_file_and_a_sound_ledger(packages, empty):
