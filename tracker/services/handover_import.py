@@ -38,7 +38,8 @@ from tracker.models import (
     User,
     VotingRule,
 )
-from tracker.rules import portable
+from tracker.rules import ballot, portable
+from tracker.rules import rounds as ballot_rules
 from tracker.rules.chain import GENESIS, canonical, link
 from tracker.services.handover import BOARD_FIELDS, RULE_FIELDS, round_label
 from tracker.services.handover import export_cluster as _export
@@ -118,9 +119,7 @@ def check(session: Session, document: dict) -> list[Problem]:
     for n, a in enumerate(document["past_awards"]):
         board(a["board"], f"$.past_awards[{n}].board")
         code(a["award"], f"$.past_awards[{n}].award")
-    if not problems:
-        problems += _conflicts(session, document)
-    return problems
+    return problems + _conflicts(session, document)
 
 
 def _check_year(y: dict, path: str, board, code, need) -> None:
@@ -145,12 +144,38 @@ def _check_year(y: dict, path: str, board, code, need) -> None:
         code(p["award"], f"{path}.proposals[{n}].award")
         need(p["round"] is None or p["round"] in labels, f"{path}.proposals[{n}].round",
              _l("No round “%(label)s” in this year.", label=p["round"]))
+    def member(name, where):
+        need(name is None or name in members, where, _l("“%(name)s” is not a member of this year.", name=name))
+
+    member(y["host"], f"{path}.host")
     for section, key in (("indicators", "targets"), ("criteria", "scores")):
         for n, item in enumerate(y[section]):
             for m, line in enumerate(item[key]):
-                board(line["board"], f"{path}.{section}[{n}].{key}[{m}].board")
+                member(line["board"], f"{path}.{section}[{n}].{key}[{m}].board")
     for n, meeting in enumerate(y["meetings"]):
-        board(meeting["host"], f"{path}.meetings[{n}].host")
+        member(meeting["host"], f"{path}.meetings[{n}].host")
+        for m, name in enumerate(meeting["present"]):
+            member(name, f"{path}.meetings[{n}].present[{m}]")
+    if y["pledge"]:
+        for n, signature in enumerate(y["pledge"]["signatures"]):
+            member(signature["board"], f"{path}.pledge.signatures[{n}].board")
+    for n, r in enumerate(y["rounds"]):
+        for m, v in enumerate(r["revisions"]):
+            if v["counts"] and v["result"]:
+                need(_recounts(v["counts"], v["result"]), f"{path}.rounds[{n}].revisions[{m}].result",
+                     _l("This result is not what its counts give."))
+
+
+def _recounts(counts: dict, result: dict) -> bool:
+    """Whether a finalised result is what its counts give (boards numbered for the count, in name order)."""
+    names = sorted({*counts.get("members", []), *counts.get("votes", {}), *result.get("elected", []),
+                    *(o["candidate"] for o in result.get("outcomes", []))})
+    number = {name: n for n, name in enumerate(names, start=1)}.get
+    try:
+        recount = ballot_rules.result_json(ballot_rules.tally_counts(portable.counts(counts, number)))
+        return ballot_rules.comparable(recount) == ballot_rules.comparable(portable.result(result, number))
+    except (ballot.BallotError, KeyError, TypeError, ValueError):
+        return False
 
 
 def _conflicts(session: Session, document: dict) -> list[Problem]:
