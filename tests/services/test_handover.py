@@ -134,3 +134,14 @@ def test_a_result_its_counts_do_not_give_and_a_target_of_a_non_member_are_refuse
     paths = [p.path for p in handover_import.check(empty, package)]
     assert f"$.years[{year}].rounds[0].revisions[0].result" in paths
     assert f"$.years[{pledge_year}].indicators[0].targets[0].board" in paths
+
+
+def test_duplicate_lines_and_a_runoff_of_itself_are_refused(packages, empty):
+    package = copy.deepcopy(next(p for p in packages if "Đông Nam Bộ" in p["cluster"]["name"]))
+    year = next(n for n, y in enumerate(package["years"]) if y["year"] == 2017)
+    package["years"][year]["members"].append(dict(package["years"][year]["members"][0]))
+    first = package["years"][year]["rounds"][0]
+    first["runoff_of"] = f"2017/{first['award']}/{first['number']}"
+    paths = [p.path for p in handover_import.check(empty, package)]
+    last = len(package["years"][year]["members"]) - 1
+    assert f"$.years[{year}].members[{last}]" in paths and f"$.years[{year}].rounds[0].runoff_of" in paths

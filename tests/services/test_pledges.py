@@ -34,7 +34,8 @@ def test_catalogue_refuses_duplicate_names_and_stale_stamps(db, south_east):
     saved = _catalogue(db, cluster)
     with pytest.raises(DomainError) as error:
         pledges.save_catalogue(session=db, cluster_id=cluster.id, year=2019, stamp=stamp(saved), lines=[
-            pledges.IndicatorLine(saved[0].id, "Dự án mới"), pledges.IndicatorLine(saved[1].id, "DỰ ÁN MỚI")])
+            pledges.IndicatorLine(saved[0].id, "Dự án mới"), pledges.IndicatorLine(saved[1].id, "DỰ ÁN MỚI"),
+            pledges.IndicatorLine(saved[2].id, saved[2].name)])
     assert "name_1" in error.value.errors
     db.rollback()
     with pytest.raises(Conflict):
@@ -139,3 +140,32 @@ def test_pledge_host_must_be_a_member(db, south_east, make_board):
         pledges.save_pledge(session=db, cluster_id=cluster.id, year=2019, version=0,
                             data=pledges.PledgeData(host_board_id=outsider.id))
     assert error.value.field == "host_board_id"
+
+
+def test_a_cell_cleared_and_typed_again_meanwhile_still_makes_the_old_grid_stale(db, south_east):
+    cluster, boards = south_east
+    invest, *_ = _catalogue(db, cluster)
+    diza = boards["DIZA"].id
+    cy = pledges.year_of(db, cluster.id, 2019).id
+    pledges.save_targets(session=db, cluster_id=cluster.id, year=2019, stamp=stamp([]),
+                         cells=[pledges.TargetCell(invest.id, diza, D(100), "", None)])
+    db.commit()
+    opened = stamp(pledges.targets(db, cy))
+    pledges.save_targets(session=db, cluster_id=cluster.id, year=2019, stamp=opened,
+                         cells=[pledges.TargetCell(invest.id, diza, None, "", None)])
+    db.commit()
+    pledges.save_targets(session=db, cluster_id=cluster.id, year=2019, stamp=stamp([]),
+                         cells=[pledges.TargetCell(invest.id, diza, D(777), "", None)])
+    db.commit()
+    with pytest.raises(Conflict):  # the row may come back with the same id and version: its value differs
+        pledges.save_targets(session=db, cluster_id=cluster.id, year=2019, stamp=opened,
+                             cells=[pledges.TargetCell(invest.id, diza, D(111), "", None)])
+
+
+def test_a_catalogue_form_that_leaves_out_an_indicator_removes_nothing(db, south_east):
+    cluster, _boards = south_east
+    saved = _catalogue(db, cluster)
+    with pytest.raises(Conflict):
+        pledges.save_catalogue(session=db, cluster_id=cluster.id, year=2019, stamp=stamp(saved), lines=[
+            pledges.IndicatorLine(None, saved[0].name), pledges.IndicatorLine(saved[1].id, saved[1].name),
+            pledges.IndicatorLine(saved[2].id, saved[2].name)])

@@ -229,3 +229,11 @@ def test_in_english_numbers_are_typed_and_shown_the_english_way(client, db, year
     assert (row.target, row.actual) == (D("1234.5"), D(2000))
     page = client.get(url + "/pledge").get_data(as_text=True)
     assert "1,234.5" in page and "162.0%" in page
+
+
+def test_a_year_or_id_no_record_can_have_is_not_found(client, year):
+    cluster, _boards, _indicators, _url = year
+    for path in (f"/clusters/{cluster.id}/years/99999999999999999999/pledge",
+                 f"/clusters/{cluster.id}/years/2019/targets/board/99999999999999999999",
+                 "/clusters/99999999999999999999/years/2019/scores"):
+        assert client.get(path).status_code == 404

@@ -124,6 +124,30 @@ def check(session: Session, document: dict) -> list[Problem]:
 
 def _check_year(y: dict, path: str, board, code, need) -> None:
     members = {m["board"] for m in y["members"]}
+
+    def once(items, key, where):
+        seen = set()
+        for n, item in enumerate(items):
+            value = key(item)
+            need(value not in seen, f"{where}[{n}]", _l("This line appears twice."))
+            seen.add(value)
+
+    once(y["members"], lambda m: m["board"], f"{path}.members")
+    once(y["indicators"], lambda i: i["name"], f"{path}.indicators")
+    once(y["criteria"], lambda c: c["code"], f"{path}.criteria")
+    once(y["rounds"], lambda r: (r["award"], r["number"]), f"{path}.rounds")
+    once(y["proposals"], lambda p: (p["board"], p["award"]), f"{path}.proposals")
+    for n, i in enumerate(y["indicators"]):
+        once(i["targets"], lambda t: t["board"], f"{path}.indicators[{n}].targets")
+    for n, c in enumerate(y["criteria"]):
+        once(c["scores"], lambda t: t["board"], f"{path}.criteria[{n}].scores")
+    if y["pledge"]:
+        once(y["pledge"]["signatures"], lambda t: t["board"], f"{path}.pledge.signatures")
+    for n, r in enumerate(y["rounds"]):
+        parent = r["runoff_of"]
+        need(parent is None or any(round_label(y["year"], o["award"], o["number"]) == parent
+                                   and o["number"] < r["number"] for o in y["rounds"]),
+             f"{path}.rounds[{n}].runoff_of", _l("A runoff follows an earlier round of the same year."))
     for n, m in enumerate(y["members"]):
         board(m["board"], f"{path}.members[{n}].board")
     need(sum(m["role"] == "head" for m in y["members"]) <= 1, f"{path}.members", _l("More than one head."))

@@ -23,6 +23,8 @@ def year_of(session: Session, cluster_id: int, year: int) -> ClusterYear:
     if cluster_year is None:
         raise DomainError(_l("Record the members of %(year)d first: the pledge is signed by the members.",
                              year=year))
+    # Saves of the year's pledge, targets and scores queue behind each other (their version checks hold).
+    session.refresh(cluster_year, with_for_update=True)
     return cluster_year
 
 
@@ -96,6 +98,9 @@ def save_catalogue(*, session: Session, cluster_id: int, year: int, stamp: str |
         if line.direction not in (Direction.HIGHER, Direction.LOWER):
             errors[f"direction_{n}"] = [_l("Choose a value from the list.")]
         kept.append((by_id.get(line.id), line))
+    shown = {line.id for line in lines if line.id is not None}
+    if any(row.id not in shown for row in current):
+        raise Conflict(current)  # the form did not show every indicator: nothing is removed unseen
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
     return replace_lines(session, Indicator, cluster_year.id, current, [

@@ -94,6 +94,9 @@ def save_criteria(*, session: Session, cluster_id: int, year: int, stamp: str | 
                 errors[f"max_points_{n}"] = [_l("A board already has %(points)s points here.",
                                                 points=str(highest[line.id]))]
         kept.append((by_id.get(line.id), line))
+    shown = {line.id for line in lines if line.id is not None}
+    if any(row.id not in shown for row in current):
+        raise Conflict(current)  # the form did not show every criterion: nothing is removed unseen
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
     return replace_lines(session, Criterion, cluster_year.id, current, [

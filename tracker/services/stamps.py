@@ -3,13 +3,21 @@ and saving an ordered list of rows as a form shows it."""
 import hashlib
 from collections.abc import Iterable
 
+from sqlalchemy import inspect
+
 from tracker.services.errors import Conflict
 
 
 def stamp(rows: Iterable) -> str:
-    """A short fingerprint of rows' ids and versions: it changes whenever one of them is saved, added or removed."""
-    keys = sorted(f"{type(row).__name__}:{row.id}:{row.version}" for row in rows)
+    """A short fingerprint of rows' ids, versions and values: it changes whenever one of them is saved, added or
+    removed (values count too, since a row removed and added again may get back the same id and version)."""
+    keys = sorted(f"{type(row).__name__}:{_values(row)}" for row in rows)
     return hashlib.sha256("|".join(keys).encode()).hexdigest()[:16]
+
+
+def _values(row) -> list[tuple[str, str]]:
+    """Every column of a row (loaded if it was expired)."""
+    return [(a.key, str(getattr(row, a.key))) for a in inspect(row).mapper.column_attrs]
 
 
 def check_stamp(rows: list, expected: str | None) -> None:

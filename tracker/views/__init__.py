@@ -1,8 +1,9 @@
 """Blueprints, one per area, and the error pages."""
-from flask import Flask, render_template
+from flask import Flask, abort, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from tracker.db import get_session
 from tracker.services.errors import NotFound
 
 csrf = CSRFProtect()
@@ -64,7 +65,18 @@ def init_app(app: Flask) -> None:
     def too_large(_error):
         return error_page(413, _("Too large"), _("What was sent is too large."))
 
+    @app.url_value_preprocessor
+    def refuse_impossible_ids(_endpoint, values):
+        """Ids and years no record can have are simply not found (the database would refuse the number)."""
+        for name, value in (values or {}).items():
+            if isinstance(value, int) and not (value <= 2**31 - 1 and (name != "year" or 1990 <= value <= 2100)):
+                abort(404)
+
     @app.errorhandler(500)
     def server_error(_error):
+        try:
+            get_session().rollback()  # a failed flush leaves the session unusable for rendering the page
+        except Exception:  # noqa: BLE001 (the database itself may be what failed; the page is shown anyway)
+            pass
         return error_page(500, _("Something went wrong"),
                           _("Nothing was saved. Please try again; if it happens again, tell an administrator."))
