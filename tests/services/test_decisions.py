@@ -87,13 +87,6 @@ def statuses(db, *proposals) -> list[str]:
     return [db.get(Proposal, p.id).status for p in proposals]
 
 
-def test_authority_on_a_day_follows_the_dates_of_its_name(db, ministries):
-    names = lambda day: [a.short_name for a in decisions.authority_on(db, day)]  # noqa: E731
-    assert names(date(2025, 2, 28)) == ["BKHĐT", ""]
-    assert names(date(2025, 3, 1)) == ["BTC", ""]
-    assert names(date(2018, 3, 12)) == ["BKHĐT", ""]
-
-
 def test_a_decision_is_saved_trimmed_and_in_nfc_with_its_signer(db, world):
     _cluster, _boards, ministries = world
     decision = record(db, number=unicodedata.normalize("NFD", "  1234/QĐ-BKHĐT "), authority=ministries["BKHĐT"],

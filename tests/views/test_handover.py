@@ -26,7 +26,9 @@ def test_download_then_upload_by_an_administrator(client, db, login, tmp_path):
     package["years"][0]["members"][0]["role"] = "chief"
     response = client.post("/admin/handover", data={"file": (io.BytesIO(json.dumps(package).encode()), "x.json")},
                            content_type="multipart/form-data")
-    assert response.status_code == 422 and "$.years[0].members[0].role" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "$.years[0].members[0].role" in page
+    assert "Phải là một trong: &#34;head&#34;, &#34;deputy&#34;, &#34;member&#34;." in page
     response = client.post("/admin/handover", data={"file": (io.BytesIO(b"%PDF-1.4 not json"), "x.json")},
                            content_type="multipart/form-data")
     assert response.status_code == 422 and 'id="problems"' in response.get_data(as_text=True)

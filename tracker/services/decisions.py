@@ -35,6 +35,7 @@ from tracker.models import (
     User,
 )
 from tracker.rules import reconcile as rules
+from tracker.rules.authorities import in_force, successors
 from tracker.rules.chain import canonical
 from tracker.rules.membership import Span, exists_in
 from tracker.rules.text import has_control_characters, normalise, vi_key
@@ -101,18 +102,9 @@ class AwardRow:
 # Reading -----------------------------------------------------------------------------------------------------
 
 
-def authority_on(session: Session, day: date) -> list[Authority]:
-    """The authorities whose name was in force on that day (open ends allowed), in Vietnamese order."""
-    query = select(Authority).where((col(Authority.valid_from).is_(None)) | (col(Authority.valid_from) <= day),
-                                    (col(Authority.valid_to).is_(None)) | (col(Authority.valid_to) >= day))
-    rows = session.exec(query).all()
-    return sorted(rows, key=lambda a: vi_key(a.name))
-
-
-def in_force(authority: Authority, day: date) -> bool:
-    """True when the authority's name was in force on that day."""
-    return ((authority.valid_from is None or authority.valid_from <= day)
-            and (authority.valid_to is None or authority.valid_to >= day))
+def successor_of(session: Session):
+    """How to find an authority's successor in this database (for tracker.rules.authorities)."""
+    return lambda authority: session.get(Authority, authority.successor_id) if authority.successor_id else None
 
 
 def get_decision(session: Session, decision_id: int, *, for_update: bool = False) -> Decision:
@@ -232,15 +224,9 @@ def _not_in_force(session: Session, authority: Authority, day: date):
     if authority.valid_from is not None and day < authority.valid_from:
         return _l("The name “%(name)s” came into force on %(start)s, after the decision's date.",
                   name=authority.name, start=_day(authority.valid_from))
-    successor, seen = None, {authority.id}
-    current = session.get(Authority, authority.successor_id) if authority.successor_id else None
-    while current is not None and current.id not in seen:
-        successor = successor or current  # the direct successor, unless a later one was in force that day
-        if in_force(current, day):
-            successor = current
-            break
-        seen.add(current.id)
-        current = session.get(Authority, current.successor_id) if current.successor_id else None
+    later = successors(authority, successor_of(session))
+    # the successor in force that day, else the direct one
+    successor = next((s for s in later if in_force(s, day)), later[0] if later else None)
     if successor is not None:
         return _l("The name “%(name)s” was in force until %(end)s; on %(day)s the authority was “%(successor)s”.",
                   name=authority.name, end=_day(authority.valid_to), day=_day(day), successor=successor.name)

@@ -88,7 +88,7 @@ def check(session: Session, document: dict) -> list[Problem]:
     schema = json.loads(Path(SCHEMA_PATH).read_text(encoding="utf-8"))
     shape = sorted(jsonschema.Draft202012Validator(schema).iter_errors(document), key=lambda e: e.json_path)
     if shape:
-        return [Problem(e.json_path, str(_l("Not allowed here: %(detail)s", detail=e.message))) for e in shape]
+        return [Problem(e.json_path, str(_shape_message(e))) for e in shape]
     problems: list[Problem] = []
     boards = {b["short_name"] for b in document["boards"]} | set(session.exec(select(Board.short_name)).all())
     authorities = ({a["name"] for a in document["authorities"]} | set(session.exec(select(Authority.name)).all()))
@@ -120,6 +120,26 @@ def check(session: Session, document: dict) -> list[Problem]:
         board(a["board"], f"$.past_awards[{n}].board")
         code(a["award"], f"$.past_awards[{n}].award")
     return problems + _conflicts(session, document)
+
+
+def _shape_message(error: jsonschema.ValidationError):
+    """What the schema refuses, in the user's language (jsonschema's own messages are English)."""
+    kind, expected, found = error.validator, error.validator_value, error.instance
+    if kind == "required":
+        return _l("Missing: %(names)s.", names=", ".join(k for k in expected if k not in found))
+    if kind == "additionalProperties":
+        return _l("Not part of the format: %(names)s.", names=", ".join(sorted(set(found) - set(
+            error.schema.get("properties", {})))))
+    if kind in ("enum", "const"):
+        return _l("Must be one of: %(values)s.", values=", ".join(json.dumps(v, ensure_ascii=False) for v in (
+            expected if kind == "enum" else [expected])))
+    if kind in ("type", "oneOf"):
+        return _l("Not the right kind of value here.")
+    if kind == "pattern":
+        return _l("Not written as the format asks (dates as 2018-02-26, numbers as 1234.5).")
+    if kind in ("minLength", "maxLength", "minimum", "maximum"):
+        return _l("Out of bounds (%(bound)s).", bound=expected)
+    return _l("Not allowed here.")
 
 
 def _check_year(y: dict, path: str, board, code, need) -> None:

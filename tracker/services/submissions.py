@@ -2,7 +2,6 @@
 papers are, as DOCX or PDF."""
 import io
 import json
-from datetime import date
 from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
@@ -22,25 +21,16 @@ from tracker.models import (
     Proposal,
     VotingRule,
 )
+from tracker.rules.authorities import name_on
 from tracker.rules.ballot import format_percent
 from tracker.rules.text import vi_key
-from tracker.services import ballots, years
+from tracker.services import ballots, decisions, years
 from tracker.services.errors import DomainError, NotFound
 from tracker.services.papers import BASE_WORDS
 
 RENDER = {"docx": submission.submission_docx, "pdf": submission.submission_pdf}
 DOTS = "…"
 ILLUSTRATIVE = "Số liệu minh họa: nguồn công bố không nêu số phiếu của từng đơn vị."
-
-
-def _authority_on(session: Session, authority: Authority | None, day: date | None) -> Authority | None:
-    """The authority under the name in force on the day: its successors are followed past a name's end date."""
-    seen = set()
-    while (authority is not None and day is not None and authority.valid_to is not None and day > authority.valid_to
-           and authority.successor_id is not None and authority.id not in seen):
-        seen.add(authority.id)
-        authority = session.get(Authority, authority.successor_id)
-    return authority
 
 
 def _one(values) -> object | None:
@@ -103,8 +93,10 @@ def submission_paper(session: Session, *, cluster_id: int, year: int, award_type
                                   -(p.votes or 0), vi_key(boards[p.board_id].short_name)))
 
     number, day = _one(p.submission_number for p in proposals), _one(p.submission_date for p in proposals)
-    authority = _authority_on(session, session.get(Authority, cluster.authority_id) if cluster.authority_id else None,
-                              day or min((r.held_on for r in rounds.values() if r.held_on), default=None))
+    authority = session.get(Authority, cluster.authority_id) if cluster.authority_id else None
+    on = day or min((r.held_on for r in rounds.values() if r.held_on), default=None)
+    if authority is not None and on is not None:
+        authority = name_on(authority, on, decisions.successor_of(session))
     is_block = cluster.kind == ClusterKind.KHOI
     head = boards.get(head_id)
     host = head or boards.get(cluster_year.host_board_id)

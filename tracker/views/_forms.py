@@ -89,3 +89,25 @@ def run_edit(*, form, save, conflict_fields, template: str, saved, next_url, con
         status = 200
     message = conflict_message() if conflict is not None else None
     return render_template(template, form=form, conflict=conflict, conflict_message=message, **context), status
+
+
+def run_step(form, action, *, done: str) -> bool:
+    """A button that deletes or removes a versioned record: run `action()` in one transaction and say what
+    happened (refused, changed meanwhile, or `done`). True when it was done."""
+    if not form.validate_on_submit():
+        return False
+    db = get_session()
+    try:
+        action()
+    except Conflict:
+        db.rollback()
+        flash(_("Someone else changed this after you opened the page; nothing was removed. Look at it again "
+                "first."), "warning")
+    except DomainError as error:
+        db.rollback()
+        flash(str(error.message), "danger")
+    else:
+        db.commit()
+        flash(done, "success")
+        return True
+    return False

@@ -1,10 +1,13 @@
 """What the pages of a cluster-year's work share: loading the year, and the Excel upload, check and import."""
-from flask import abort, current_app, flash, redirect, render_template
+import io
+
+from flask import abort, current_app, flash, redirect, render_template, send_file
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlmodel import select
 
 from tracker.db import get_session
+from tracker.documents import workbook
 from tracker.models import Board, Cluster, MemberRole
 from tracker.pledge_forms import ImportForm, UploadForm
 from tracker.rules.text import vi_sorted
@@ -13,6 +16,7 @@ from tracker.services.errors import Conflict, DomainError
 from tracker.views._forms import show_errors
 
 MAX_UPLOAD = 2_000_000  # an Excel template of a national cluster is far below this
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class YearPage:
@@ -36,6 +40,11 @@ class YearPage:
         """The template variables every page uses."""
         return {"cluster": self.cluster, "year": self.year, "cluster_year": self.cluster_year,
                 "members": self.members, "boards": self.boards, **more}
+
+
+def send_template(sheet, filename: str):
+    """An Excel template to fill in and upload."""
+    return send_file(io.BytesIO(workbook.build(sheet)), mimetype=XLSX, as_attachment=True, download_name=filename)
 
 
 def check_upload(page: YearPage, *, sheet, stamp: str, salt: str, what: str, confirm_url: str, back_url: str):

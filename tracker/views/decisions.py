@@ -13,9 +13,9 @@ from tracker.decision_forms import AwardForm, DecisionForm, DeleteForm, ScanForm
 from tracker.models import Authority, Board, Cluster
 from tracker.rules.text import vi_sorted
 from tracker.services import catalog, decisions, uploads, voting, years
-from tracker.services.errors import Conflict, DomainError
+from tracker.services.errors import DomainError
 from tracker.services.permissions import can_create_board
-from tracker.views._forms import data_for, run_edit, show_errors
+from tracker.views._forms import data_for, run_edit, run_step, show_errors
 
 bp = Blueprint("decisions", __name__)
 
@@ -130,21 +130,10 @@ def delete(decision_id: int):
     db = get_session()
     decisions.get_decision(db, decision_id)
     form = DeleteForm()
-    if form.validate_on_submit():
-        try:
-            decisions.delete_decision(session=db, user=current_user, decision_id=decision_id,
-                                      version=form.version.data, folder=_folder())
-        except Conflict:
-            db.rollback()
-            flash(_("Someone else changed this decision after you opened the page; nothing was deleted. "
-                    "Look at it again before deleting it."), "warning")
-        except DomainError as error:
-            db.rollback()
-            flash(str(error.message), "danger")
-        else:
-            db.commit()
-            flash(_("The decision and its awards are deleted."), "success")
-            return redirect(url_for("decisions.index"))
+    if run_step(form, lambda: decisions.delete_decision(session=db, user=current_user, decision_id=decision_id,
+                                                        version=form.version.data, folder=_folder()),
+                done=_("The decision and its awards are deleted.")):
+        return redirect(url_for("decisions.index"))
     return redirect(_detail_url(decision_id))
 
 
@@ -224,19 +213,9 @@ def remove_award(award_id: int):
     award = decisions.get_award(db, award_id)
     back = _detail_url(award.decision_id, "awards") if award.decision_id else url_for("decisions.past")
     form = DeleteForm()
-    if form.validate_on_submit():
-        try:
-            decisions.remove_award(session=db, user=current_user, award_id=award_id, version=form.version.data)
-        except Conflict:
-            db.rollback()
-            flash(_("Someone else changed this award after you opened the page; nothing was removed. "
-                    "Look at it again before removing it."), "warning")
-        except DomainError as error:
-            db.rollback()
-            flash(str(error.message), "danger")
-        else:
-            db.commit()
-            flash(_("The award is removed."), "success")
+    run_step(form, lambda: decisions.remove_award(session=db, user=current_user, award_id=award_id,
+                                                  version=form.version.data),
+             done=_("The award is removed."))
     return redirect(back)
 
 

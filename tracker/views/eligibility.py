@@ -1,5 +1,5 @@
 """Eligibility rules, for administrators: the list with citations and years in force, add, edit, delete."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from tracker.auth import ADMIN, access
@@ -8,8 +8,7 @@ from tracker.eligibility_forms import DeleteForm, RuleForm, award_choices, kind_
 from tracker.models import EligibilityRule
 from tracker.services import catalog, voting
 from tracker.services import eligibility as service
-from tracker.services.errors import Conflict
-from tracker.views._forms import data_for, run_edit
+from tracker.views._forms import data_for, run_edit, run_step
 
 bp = Blueprint("eligibility", __name__, url_prefix="/admin/eligibility")
 
@@ -65,14 +64,6 @@ def delete(rule_id: int):
     """Delete a rule, unless someone changed it since the list was shown."""
     db = get_session()
     form = DeleteForm()
-    if form.validate_on_submit():
-        try:
-            service.delete_rule(session=db, rule_id=rule_id, version=form.version.data)
-        except Conflict:
-            db.rollback()
-            flash(_("Someone changed this rule after the list was shown; nothing was deleted. "
-                    "Look at it again before deleting it."), "warning")
-        else:
-            db.commit()
-            flash(_("Eligibility rule deleted."), "success")
+    run_step(form, lambda: service.delete_rule(session=db, rule_id=rule_id, version=form.version.data),
+             done=_("Eligibility rule deleted."))
     return redirect(url_for("eligibility.index"))

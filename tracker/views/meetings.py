@@ -12,7 +12,7 @@ from tracker.models import Board, Cluster, MeetingKind
 from tracker.services import ballots, catalog, meetings, uploads, years
 from tracker.services.errors import Conflict, DomainError
 from tracker.services.permissions import can_edit_cluster
-from tracker.views._forms import data_for, run_edit, show_errors
+from tracker.views._forms import data_for, run_edit, run_step, show_errors
 
 bp = Blueprint("meetings", __name__, url_prefix="/clusters/<int:cluster_id>/years/<int:year>/meetings")
 
@@ -124,18 +124,11 @@ def delete(cluster_id: int, year: int, meeting_id: int):
     db = get_session()
     meetings.get_meeting(db, cluster_id=cluster_id, year=year, meeting_id=meeting_id)
     form = DeleteForm()
-    if form.validate_on_submit():
-        try:
-            meetings.delete_meeting(session=db, cluster_id=cluster_id, year=year, meeting_id=meeting_id,
-                                    version=form.version.data, folder=_folder())
-        except Conflict:
-            db.rollback()
-            flash(_("Someone else changed this meeting after you opened the page; nothing was deleted. "
-                    "Look at it again before deleting it."), "warning")
-        else:
-            db.commit()
-            flash(_("The meeting and its files are deleted."), "success")
-            return redirect(url_for("years.detail", cluster_id=cluster_id, year=year))
+    if run_step(form, lambda: meetings.delete_meeting(session=db, cluster_id=cluster_id, year=year,
+                                                      meeting_id=meeting_id, version=form.version.data,
+                                                      folder=_folder()),
+                done=_("The meeting and its files are deleted.")):
+        return redirect(url_for("years.detail", cluster_id=cluster_id, year=year))
     return redirect(_detail_url(cluster_id, year, meeting_id))
 
 
@@ -218,15 +211,7 @@ def attachment_delete(cluster_id: int, year: int, meeting_id: int, attachment_id
     meeting, _cy = meetings.get_meeting(db, cluster_id=cluster_id, year=year, meeting_id=meeting_id)
     meetings.get_attachment(db, meeting=meeting, attachment_id=attachment_id)
     form = DeleteForm()
-    if form.validate_on_submit():
-        try:
-            meetings.delete_attachment(session=db, meeting=meeting, attachment_id=attachment_id,
-                                       version=form.version.data, folder=_folder())
-        except Conflict:
-            db.rollback()
-            flash(_("Someone else changed this file's caption after you opened the page; nothing was deleted. "
-                    "Look at it again before deleting it."), "warning")
-        else:
-            db.commit()
-            flash(_("The file is deleted."), "success")
+    run_step(form, lambda: meetings.delete_attachment(session=db, meeting=meeting, attachment_id=attachment_id,
+                                                      version=form.version.data, folder=_folder()),
+             done=_("The file is deleted."))
     return redirect(_detail_url(cluster_id, year, meeting_id, "attachments"))

@@ -1,23 +1,20 @@
 """The year's pledge in the browser: signing and signatures, the indicator catalogue, the target grids."""
-import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.auth import EDIT_CLUSTER, READ, access
-from tracker.documents import workbook
 from tracker.pledge_forms import BLANK_LINES, UploadForm, catalogue_form, grid_form, line_id, pledge_form
 from tracker.services import papers, pledges, sheets
 from tracker.services.permissions import can_edit_cluster
 from tracker.services.stamps import stamp
 from tracker.views._forms import describe, run_edit
-from tracker.views._year import YearPage, check_upload, confirm_import
+from tracker.views._year import YearPage, check_upload, confirm_import, send_template
 
 bp = Blueprint("pledges", __name__, url_prefix="/clusters/<int:cluster_id>/years/<int:year>")
 COLUMNS = ("target", "source", "actual")
 SALT = "targets-import"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCUMENT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                   "pdf": "application/pdf"}
 
@@ -190,8 +187,7 @@ def template(cluster_id: int, year: int):
     """The year's targets as an Excel template to fill in and upload."""
     page = YearPage(cluster_id, year)
     sheet, _rows = _sheet(page)
-    return send_file(io.BytesIO(workbook.build(sheet)), mimetype=XLSX, as_attachment=True,
-                     download_name=f"chi-tieu-{year}.xlsx")
+    return send_template(sheet, f"chi-tieu-{year}.xlsx")
 
 
 @bp.route("/targets/upload", methods=["POST"])

@@ -30,7 +30,7 @@ from tracker.services import catalog, eligibility, submissions, voting
 from tracker.services import proposals as service
 from tracker.services.errors import Conflict, DomainError
 from tracker.services.permissions import can_edit_cluster
-from tracker.views._forms import conflict_message, show_errors
+from tracker.views._forms import conflict_message, run_step, show_errors
 from tracker.views._year import YearPage
 
 bp = Blueprint("proposals", __name__, url_prefix="/clusters/<int:cluster_id>/years/<int:year>/proposals")
@@ -267,20 +267,9 @@ def delete(cluster_id: int, year: int, proposal_id: int):
     db = get_session()
     service.get_proposal(db, cluster_id=cluster_id, year=year, proposal_id=proposal_id)
     form = DeleteForm()
-    if form.validate_on_submit():
-        try:
-            service.delete_proposal(session=db, user=current_user, proposal_id=proposal_id,
-                                    version=form.version.data)
-        except DomainError as error:
-            db.rollback()
-            flash(str(error.message), "danger")
-        except Conflict:
-            db.rollback()
-            flash(_("Someone else changed this proposal after you opened the page; nothing was deleted. "
-                    "Look at it again before deleting it."), "warning")
-        else:
-            db.commit()
-            flash(_("The draft proposal is deleted."), "success")
+    run_step(form, lambda: service.delete_proposal(session=db, user=current_user, proposal_id=proposal_id,
+                                                   version=form.version.data),
+             done=_("The draft proposal is deleted."))
     return redirect(_list_url(cluster_id, year))
 
 

@@ -1,19 +1,16 @@
 """The score sheet in the browser: criteria, each board's scores, the ranking, Excel in and out."""
-import io
 
-from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.auth import EDIT_CLUSTER, READ, access
-from tracker.documents import workbook
 from tracker.pledge_forms import BLANK_LINES, UploadForm, criteria_form, line_id, scores_form
 from tracker.services import scores, sheets
 from tracker.services.permissions import can_edit_cluster
 from tracker.services.stamps import stamp
 from tracker.views._forms import describe, run_edit
-from tracker.views._year import YearPage, check_upload, confirm_import
-from tracker.views.pledges import XLSX
+from tracker.views._year import YearPage, check_upload, confirm_import, send_template
 
 bp = Blueprint("scores", __name__, url_prefix="/clusters/<int:cluster_id>/years/<int:year>")
 SALT = "scores-import"
@@ -124,8 +121,7 @@ def template(cluster_id: int, year: int):
     """The score sheet as an Excel template to fill in and upload."""
     page = YearPage(cluster_id, year)
     sheet, _rows = _sheet(page)
-    return send_file(io.BytesIO(workbook.build(sheet)), mimetype=XLSX, as_attachment=True,
-                     download_name=f"cham-diem-{year}.xlsx")
+    return send_template(sheet, f"cham-diem-{year}.xlsx")
 
 
 @bp.route("/scores/upload", methods=["POST"])
