@@ -140,7 +140,7 @@ class ClusterYear(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("cluster_id", "year", name="uq_cluster_year_cluster_year"),)
     id: int | None = Field(default=None, primary_key=True)
     cluster_id: int = Field(sa_column=fk("cluster.id", nullable=False, ondelete="CASCADE"))
-    year: int
+    year: int = Field(index=True)  # reports read a year across every cluster
     host_board_id: int | None = Field(default=None, sa_column=fk("board.id"))
     conference_date: date | None = None
     conference_place: str = Field(default="", max_length=300)

@@ -7,7 +7,8 @@ from sqlmodel import Field, SQLModel
 
 from tracker.models.base import fk, utcnow
 
-__all__ = ["ProposalStatus", "Proposal", "ProposalEvent", "Decision", "Award", "RuleKind", "EligibilityRule"]
+__all__ = ["ProposalStatus", "Proposal", "ProposalEvent", "Decision", "Award", "RuleKind", "EligibilityRule",
+           "ApiToken"]
 
 
 class ProposalStatus(enum.StrEnum):
@@ -77,7 +78,7 @@ class Award(SQLModel, table=True):
     decision_id: int | None = Field(default=None, sa_column=fk("decision.id", ondelete="CASCADE"))
     board_id: int = Field(sa_column=fk("board.id", nullable=False))
     award_type_id: int = Field(sa_column=fk("award_type.id", nullable=False))
-    year: int  # the achievement year
+    year: int = Field(index=True)  # the achievement year; reports count awards by year
     proposal_id: int | None = Field(default=None, sa_column=fk("proposal.id"))
     note: str = Field(default="", max_length=500)
     version: int = Field(default=1)
@@ -106,3 +107,17 @@ class EligibilityRule(SQLModel, table=True):
     to_year: int | None = None
     active: bool = True
     version: int = Field(default=1)
+
+
+class ApiToken(SQLModel, table=True):
+    """A personal token for the read-only API: only its SHA-256 is kept; revoked tokens stay listed."""
+
+    __tablename__ = "api_token"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=fk("user.id", nullable=False, ondelete="CASCADE"))
+    name: str = Field(default="", max_length=100)  # what the user calls it, e.g. "Báo cáo Power BI"
+    token_hash: str = Field(max_length=64, unique=True)
+    prefix: str = Field(default="", max_length=12)  # the first characters, so the user can tell tokens apart
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None

@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     """Register CSRF protection, every blueprint and the error handlers."""
     from tracker.views import (
         admin,
+        api,
         auth,
         authorities,
         ballots,
@@ -25,13 +26,15 @@ def init_app(app: Flask) -> None:
         meetings,
         pledges,
         proposals,
+        reports,
         scores,
+        tokens,
         years,
     )
 
     csrf.init_app(app)
     for module in (main, auth, admin, authorities, boards, clusters, years, ballots, pledges, scores, meetings,
-                   proposals, decisions, eligibility, handover):
+                   proposals, decisions, eligibility, handover, reports, tokens, api):
         app.register_blueprint(module.bp)
 
     def error_page(status: int, title: str, message: str):
