@@ -8,7 +8,7 @@ MO     := $(PO:.po=.mo)
 
 install: $(STAMP) $(MO)
 
-.PHONY: install run test test-sqlite test-postgres lint translations extract system-deps clean
+.PHONY: install run test test-sqlite test-postgres lint translations extract system-deps clean bench
 
 run: $(STAMP) $(MO)
 	$(FLASK) first-run
@@ -27,6 +27,10 @@ test-sqlite: $(STAMP) $(MO)
 # The same suite against a throwaway PostgreSQL server, when PostgreSQL is installed.
 test-postgres: $(STAMP) $(MO)
 	bash tests/with_postgres.sh $(PY) -m pytest -m "not e2e"
+
+# Server time of the report pages and the API on 60 and 300 clusters × 12 boards × 20 years (bench/RESULTS.md).
+bench: $(STAMP) $(MO)
+	$(PY) bench/run.py
 
 system-deps:
 	@bash .ci/system-deps

@@ -1,4 +1,6 @@
-"""Command-line tasks: migrate, create accounts, load the demo, first start."""
+"""Command-line tasks: migrate, create accounts, load the demo, first start, synthetic data."""
+import time
+
 import click
 from flask import Flask
 from flask.cli import with_appcontext
@@ -8,7 +10,7 @@ from sqlmodel import Session, select
 from tracker import migrate
 from tracker.db import get_engine, writer
 from tracker.models import Cluster, Role, User
-from tracker.services import accounts, demo, handover, handover_import, ledger
+from tracker.services import accounts, demo, handover, handover_import, ledger, synthetic
 from tracker.services.errors import DomainError
 
 
@@ -116,6 +118,30 @@ def first_run() -> None:
         session.commit()
 
 
+@click.command("generate-data")
+@with_appcontext
+@click.option("--clusters", type=int, required=True, help="How many clusters (1 or more).")
+@click.option("--boards-per-cluster", type=int, required=True, help="Boards in each cluster (3 or more).")
+@click.option("--years", type=int, required=True, help="How many years, ending with --last-year.")
+@click.option("--last-year", type=int, default=2025, show_default=True, help="The year in progress.")
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same data.")
+def generate_data(clusters: int, boards_per_cluster: int, years: int, last_year: int, seed: int) -> None:
+    """Fill the database with synthetic clusters, boards and years (marked as synthetic) to measure speed."""
+    started = time.perf_counter()
+    with _session() as session:
+        try:
+            summary = synthetic.generate(session=session, clusters=clusters, boards_per_cluster=boards_per_cluster,
+                                         years=years, last_year=last_year, seed=seed)
+        except DomainError as error:
+            raise click.ClickException(str(error.message)) from None
+        session.commit()
+    click.echo(f"Synthetic data (seed {summary.seed}, years {summary.first_year}-{summary.last_year}) written in "
+               f"{time.perf_counter() - started:.1f} s:")
+    for table, count in summary.counts.items():
+        if count:
+            click.echo(f"  {table:<16} {count:>10}")
+
+
 @click.command("db-revision")
 @click.argument("message")
 @with_appcontext
@@ -143,5 +169,6 @@ def verify() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (init_db, create_user, seed_demo, first_run, db_revision, verify, export_cluster, import_cluster):
+    for command in (init_db, create_user, seed_demo, first_run, db_revision, verify, export_cluster, import_cluster,
+                    generate_data):
         app.cli.add_command(command)

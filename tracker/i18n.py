@@ -1,5 +1,7 @@
 """Languages (Vietnamese by default, English on request) and the formats of dates and numbers."""
 from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
 
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import Babel, format_decimal, get_locale
@@ -33,8 +35,13 @@ def format_amount(value) -> str:
 
 
 def format_share(value) -> str:
-    """A ratio as a percentage with one decimal ("112,4%"); 1 is 100%."""
-    return "" if value is None else format_decimal(value * 100, format="#,##0.0") + "%"
+    """A ratio as a percentage with one decimal ("112,4%"); 1 is 100%. An exact fraction (a share of votes) is
+    divided out first."""
+    if value is None:
+        return ""
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return format_decimal(value * 100, format="#,##0.0") + "%"
 
 
 def init_app(app: Flask) -> None:

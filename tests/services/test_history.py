@@ -105,4 +105,4 @@ def test_the_number_of_queries_does_not_grow_with_the_history(db, make_board, ma
         db.add(Membership(cluster_year_id=cy.id, board_id=big.id))
     db.commit()
     assert len(history.board_history(db, big.id).rows) == 31
-    assert count(big) == count(small) <= 5
+    assert count(big) == count(small) <= 6

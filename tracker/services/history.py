@@ -57,11 +57,12 @@ class BoardHistory:
 
 def board_history(session: Session, board_id: int, *, today: date | None = None) -> BoardHistory:
     """The history of a board and of every board whose successors lead to it; a streak counts as current when it
-    reaches this year or the last (`today` defaults to the current date). Five queries, whatever the history."""
+    reaches this year or the last (`today` defaults to the current date). Six queries, whatever the history."""
     board = get(session, Board, board_id)
-    boards = {b.id: b for b in session.exec(select(Board)).all()}
-    lineage = rules.lineage({b.id: b.successor_id for b in boards.values()}, board_id)
+    successors = dict(session.execute(select(Board.id, Board.successor_id)).all())  # plain pairs: fast at scale
+    lineage = rules.lineage(successors, board_id)
     ids = [board_id, *lineage]
+    boards = {b.id: b for b in session.exec(select(Board).where(col(Board.id).in_(ids))).all()}
     types = list(session.exec(select(AwardType).order_by(AwardType.precedence, AwardType.code)).all())
     by_id = {t.id: t for t in types}
     rows = session.exec(

@@ -1,11 +1,12 @@
 """The home page and the language switch."""
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user
 from sqlmodel import select
 
 from tracker.auth import PUBLIC, READ, access, is_safe_next
 from tracker.db import get_session
 from tracker.forms import LanguageForm
-from tracker.models import Board, Cluster, ClusterYear, Membership
+from tracker.models import Board, Cluster, ClusterYear, Membership, Role
 from tracker.rules.text import vi_sorted
 
 bp = Blueprint("main", __name__)
@@ -14,7 +15,10 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @access(READ)
 def index():
-    """Every cluster with its latest recorded year, head and number of members."""
+    """Every cluster with its latest recorded year, head and number of members; readers from leadership land on
+    the dashboard instead."""
+    if current_user.role == Role.VIEWER:
+        return redirect(url_for("reports.dashboard"))
     db = get_session()
     clusters = vi_sorted(db.exec(select(Cluster)).all(), key=lambda c: c.name)
     years = db.exec(select(ClusterYear)).all()
