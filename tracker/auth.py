@@ -2,7 +2,8 @@
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, g, redirect, request, url_for
+from flask import Flask, abort, g, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from sqlmodel import select
@@ -69,6 +70,8 @@ def require_password_change():
         and current_user.must_change_password
         and request.endpoint not in {"auth.password", "auth.logout", "static", "main.set_language"}
     ):
+        if request.path.startswith("/api/"):  # a program gets a JSON refusal, not a password form
+            return jsonify(error=_("Change the one-time password at login before using the API.")), 403
         return redirect(url_for("auth.password"))
     return None
 

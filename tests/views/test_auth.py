@@ -12,11 +12,11 @@ def _login(client, username, password=PASSWORD, **extra):
 
 def test_login_then_home_then_logout(client, make_user):
     make_user("thuky", "secretary")
-    assert client.get("/").status_code == 302
+    assert client.get("/clusters/").status_code == 302
     assert _login(client, "thuky").location == "/"
-    assert client.get("/").status_code == 200
+    assert client.get("/clusters/").status_code == 200
     assert client.post("/auth/logout").location == "/auth/login"
-    assert client.get("/").status_code == 302
+    assert client.get("/clusters/").status_code == 302
 
 
 def test_wrong_password_is_refused_beside_the_field(client, make_user):
@@ -24,7 +24,7 @@ def test_wrong_password_is_refused_beside_the_field(client, make_user):
     response = _login(client, "thuky", "wrong password")
     assert response.status_code == 422
     assert b"invalid-feedback" in response.data
-    assert client.get("/").status_code == 302
+    assert client.get("/clusters/").status_code == 302
 
 
 def test_a_copied_cookie_stops_working_after_logout(app, client, make_user):
@@ -33,9 +33,9 @@ def test_a_copied_cookie_stops_working_after_logout(app, client, make_user):
     cookie = client.get_cookie("session")
     thief = app.test_client()
     thief.set_cookie("session", cookie.value)
-    assert thief.get("/").status_code == 200
+    assert thief.get("/clusters/").status_code == 200
     client.post("/auth/logout")
-    assert thief.get("/").status_code == 302
+    assert thief.get("/clusters/").status_code == 302
 
 
 def test_disabled_account_cannot_log_in_and_its_sessions_end(app, client, make_user, login):
@@ -45,7 +45,7 @@ def test_disabled_account_cannot_log_in_and_its_sessions_end(app, client, make_u
     login(as_role="admin")
     user_id = thuky.id
     assert client.post(f"/admin/users/{user_id}/active").status_code == 302
-    assert other.get("/").status_code == 302
+    assert other.get("/clusters/").status_code == 302
     assert _login(app.test_client(), "thuky").status_code == 422
 
 

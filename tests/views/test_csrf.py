@@ -25,7 +25,7 @@ def test_login_without_token_is_refused_with_a_clear_page(csrf_app, make_user):
     client = csrf_app.test_client()
     response = client.post("/auth/login", data={"username": "thuky", "password": PASSWORD})
     assert response.status_code == 400
-    assert client.get("/").status_code == 302
+    assert client.get("/clusters/").status_code == 302
 
 
 def test_posts_with_the_token_work_and_without_it_change_nothing(csrf_app, make_user, db):
@@ -49,4 +49,4 @@ def test_logout_needs_the_token(csrf_app, make_user):
     token = _token(client.get("/auth/login").data)
     client.post("/auth/login", data={"username": "thuky", "password": PASSWORD, "csrf_token": token})
     assert client.post("/auth/logout").status_code == 400
-    assert client.get("/").status_code == 200
+    assert client.get("/clusters/").status_code == 200

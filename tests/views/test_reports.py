@@ -127,3 +127,14 @@ def test_report_pages_run_the_same_bounded_number_of_queries_whatever_the_size(a
         with queries() as counted:
             assert client.get(url).status_code == 200
         assert len(counted) <= bound, (url, len(counted), counted)
+
+
+def test_a_report_too_long_for_a_pdf_goes_back_with_a_message(reader, carried, monkeypatch):  # noqa: F811
+    from tracker.views import reports as views
+
+    monkeypatch.setattr(views, "MAX_PDF_ROWS", 2)
+    response = reader.get("/reports/years/2017.pdf?region=Đông Nam Bộ")
+    assert response.status_code == 302 and "/reports/years/2017?region=" in response.location
+    page = reader.get(response.location).get_data(as_text=True)
+    assert "quá nhiều để in (tối đa 2)" in page
+    assert reader.get("/reports/years/2017.xlsx").status_code == 200  # the spreadsheet is still there

@@ -69,7 +69,7 @@ def _cases(rule, world):
     """The URLs to try for a rule: for object routes, one on the secretary's own object and one on another's."""
     args = {"year": 2019, "authority_id": world["authority"].id, "user_id": world["target"].id, "award_type_id": 1,
             "document": "ballot", "kind": "docx", "decision_id": world["decision"], "award_id": world["award"],
-            "rule_id": 1}  # the seeded one-form-per-year rule
+            "rule_id": 1, "fmt": "csv"}  # the seeded one-form-per-year rule; exports as CSV
     if "cluster_id" in rule.arguments:
         for which in ("own", "other"):
             own = {"cluster_id": world[which].id, "round_id": world[f"{which}_round"],
@@ -87,6 +87,8 @@ def _cases(rule, world):
 def _expected(access: str, role: str, which: str) -> str:
     if access == "public":
         return "allowed"
+    if access == "api":  # the JSON API: any logged-in session (or a token); anonymous gets 401, not a login page
+        return "unauthorized" if role == "anonymous" else "allowed"
     if role == "anonymous":
         return "login"
     if access == "read":
@@ -128,6 +130,8 @@ def test_route_role_matrix(app, world):
                     ok = status == 302 and "/auth/login" in response.location
                 elif expected == "forbidden":
                     ok = status == 403
+                elif expected == "unauthorized":
+                    ok = status == 401 and response.headers.get("WWW-Authenticate", "").startswith("Bearer")
                 else:
                     ok = status in (200, 302, 422)
                 if not ok:

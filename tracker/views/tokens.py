@@ -1,4 +1,61 @@
-"""A user's personal API tokens."""
-from flask import Blueprint
+"""A user's personal API tokens: list them, create one (shown once, in full), revoke one."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker.api_forms import RevokeForm, TokenForm
+from tracker.auth import READ, access
+from tracker.db import get_session
+from tracker.services import tokens as service
+from tracker.services.errors import DomainError
+from tracker.views._forms import show_errors
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
+
+
+def _index(form: TokenForm, status: int = 200):
+    rows = service.user_tokens(get_session(), current_user)
+    return render_template("tokens/index.html", tokens=rows, form=form, revoke_form=RevokeForm(formdata=None),
+                           scheme=service.SCHEME), status
+
+
+@bp.route("/")
+@access(READ)
+def index():
+    """The user's tokens (revoked ones too) with when each was created and last used, and the form for a new one."""
+    return _index(TokenForm(formdata=None))
+
+
+@bp.route("/new", methods=["POST"])
+@access(READ)
+def create():
+    """Create a token and show it in full, once. Rendered, not redirected: the token must not travel in the
+    session cookie; the page is not cached."""
+    form = TokenForm()
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            token, raw = service.create_token(session=db, user=current_user, name=form.name.data)
+        except DomainError as error:
+            db.rollback()
+            show_errors(form, error)
+        else:
+            db.commit()
+            response = render_template("tokens/created.html", token=token, raw=raw)
+            return response, 200, {"Cache-Control": "no-store"}
+    return _index(form, 422)
+
+
+@bp.route("/revoke", methods=["POST"])
+@access(READ)
+def revoke():
+    """Revoke one of the user's own tokens: requests sending it are refused from now on. Another user's token is
+    not found."""
+    form = RevokeForm()
+    token_id = form.token() if form.validate_on_submit() else None
+    if token_id is not None:
+        db = get_session()
+        token = service.revoke_token(session=db, user=current_user, token_id=token_id)
+        db.commit()
+        flash(_("Token “%(name)s” revoked: it no longer opens the API.", name=token.name), "success")
+    return redirect(url_for("tokens.index"))
