@@ -62,10 +62,38 @@ class Overall:
         return None if not self.assessed else (Decimal(self.achieved) / self.assessed).quantize(PLACES)
 
 
+class Tally:
+    """Sums completions up one at a time (a report adds thousands without keeping them); `overall()` is its
+    result."""
+
+    __slots__ = ("assessed", "achieved", "exceeded", "ratios", "total")
+
+    def __init__(self) -> None:
+        self.assessed = self.achieved = self.exceeded = self.ratios = 0
+        self.total = Decimal(0)
+
+    def add(self, done: Completion | None) -> None:
+        """Count one target's completion (a missing one is not assessed)."""
+        if done is None:
+            return
+        self.assessed += 1
+        if done.verdict != Verdict.NOT_MET:
+            self.achieved += 1
+            if done.verdict == Verdict.EXCEEDED:
+                self.exceeded += 1
+        if done.ratio is not None:
+            self.ratios += 1
+            self.total += done.ratio
+
+    def overall(self) -> Overall:
+        """The sum so far."""
+        mean = (self.total / self.ratios).quantize(PLACES) if self.ratios else None
+        return Overall(assessed=self.assessed, achieved=self.achieved, exceeded=self.exceeded, mean=mean)
+
+
 def overall(completions: Iterable[Completion | None]) -> Overall:
     """Sum up a board's completions (missing ones are not assessed)."""
-    done = [c for c in completions if c is not None]
-    ratios = [c.ratio for c in done if c.ratio is not None]
-    mean = (sum(ratios, Decimal(0)) / len(ratios)).quantize(PLACES) if ratios else None
-    return Overall(assessed=len(done), achieved=sum(c.verdict != Verdict.NOT_MET for c in done),
-                   exceeded=sum(c.verdict == Verdict.EXCEEDED for c in done), mean=mean)
+    tally = Tally()
+    for done in completions:
+        tally.add(done)
+    return tally.overall()

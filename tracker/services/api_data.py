@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from sqlalchemy import Select, and_, distinct, exists, func
+from sqlalchemy import Select, distinct, exists, func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from tracker.models import (
@@ -280,17 +281,20 @@ def results(session: Session, *, page: PageRequest, year: int | None = None, clu
             award: str | None = None) -> PageOf:
     """Finalised ballot rounds by id, each with the stored result of its latest finalised revision: per candidate
     the votes, the exact share and whether it was elected (three queries)."""
-    official = (select(BallotRevision.round_id.label("round_id"), func.max(BallotRevision.revision).label("revision"))
-                .where(col(BallotRevision.finalised_at).is_not(None)).group_by(BallotRevision.round_id).subquery())
+    # the latest finalised revision of each round, correlated so only the rounds asked for are looked at
+    later = aliased(BallotRevision)
+    official = (select(func.max(later.revision)).where(later.round_id == BallotRound.id,
+                                                        col(later.finalised_at).is_not(None))
+                .correlate(BallotRound).scalar_subquery())
     query = (select(BallotRound.id, BallotRound.number, BallotRound.runoff_of_id, BallotRound.seats,
                     BallotRound.status, BallotRound.illustrative, ClusterYear.year, Cluster.id, Cluster.name,
                     AwardType.code, BallotRevision.revision, BallotRevision.finalised_at, BallotRevision.result)
-             .join(official, official.c.round_id == BallotRound.id)
-             .join(BallotRevision, and_(BallotRevision.round_id == BallotRound.id,
-                                        BallotRevision.revision == official.c.revision))
+             .select_from(BallotRound)
+             .join(BallotRevision, BallotRevision.round_id == BallotRound.id)
              .join(ClusterYear, ClusterYear.id == BallotRound.cluster_year_id)
              .join(Cluster, Cluster.id == ClusterYear.cluster_id)
-             .join(AwardType, AwardType.id == BallotRound.award_type_id))
+             .join(AwardType, AwardType.id == BallotRound.award_type_id)
+             .where(BallotRevision.revision == official))
     if year is not None:
         query = query.where(ClusterYear.year == year)
     if cluster_id is not None:

@@ -10,6 +10,7 @@ from tracker.db import get_session
 from tracker.documents import tables as documents
 from tracker.i18n import format_day, format_number, format_share
 from tracker.rules import reports as rules
+from tracker.rules.text import has_control_characters, normalise
 from tracker.services import reports
 from tracker.services.reports import loaders
 from tracker.services.reports import tables as report_tables
@@ -22,8 +23,9 @@ MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 
 def _filters() -> dict:
     """The filters in the address; a value that is not a number is simply no filter."""
+    region = normalise(request.args.get("region", "", type=str))[:100]
     return {"authority_id": request.args.get("authority", type=int),
-            "region": request.args.get("region", "", type=str)[:100] or None}
+            "region": None if has_control_characters(region) else region or None}  # no region has such a name
 
 
 def link_args(filters, **more) -> dict:

@@ -11,7 +11,7 @@ from tracker.rules import pledges as pledge_rules
 from tracker.rules import reports as rules
 from tracker.rules.text import vi_key
 from tracker.services.reports import loaders
-from tracker.services.reports.loaders import AwardRef, BoardRef
+from tracker.services.reports.loaders import AwardRef, BoardRef, run_select
 from tracker.services.reports.year import Filters, filters
 
 PER_PAGE = 50
@@ -105,11 +105,11 @@ def _stages(session: Session, cy_ids: list[int], today: date) -> dict[int, dict[
         return {}
     signed = loaders.pledges_signed(session, cy_ids)
     reviews = loaders.reviews_held(session, cy_ids, today)
-    round_counts = dict((cy, (n, f)) for cy, n, f in session.execute(
+    round_counts = dict((cy, (n, f)) for cy, n, f in run_select(session,
         select(BallotRound.cluster_year_id, func.count(),
                func.sum(case((BallotRound.status == RoundStatus.FINALISED, 1), else_=0)))
         .where(col(BallotRound.cluster_year_id).in_(cy_ids)).group_by(BallotRound.cluster_year_id)).all())
-    proposal_counts = dict((cy, (s, d)) for cy, s, d in session.execute(
+    proposal_counts = dict((cy, (s, d)) for cy, s, d in run_select(session,
         select(Proposal.cluster_year_id,
                func.sum(case((Proposal.status != ProposalStatus.DRAFT, 1), else_=0)),
                func.sum(case((col(Proposal.status).in_(DECIDED), 1), else_=0)))
@@ -129,12 +129,11 @@ def _completion(session: Session, shown: list[loaders.ClusterRow], year: int | N
     """Completion per cluster in the year, or in the year before while no result of the year is in yet."""
     if year is None or not shown:
         return year, []
-    per_cluster = loaders.completions(session, [r.cluster_year_id for r in shown])
-    lines = [CompletionLine(r.id, r.name, loaders.overall_of(per_cluster.get(r.cluster_year_id, {}))) for r in shown]
+    per_cluster = loaders.cluster_completions(session, [r.cluster_year_id for r in shown])
+    lines = [CompletionLine(r.id, r.name, per_cluster[r.cluster_year_id]) for r in shown]
     if any(line.overall.assessed for line in lines) or year - 1 not in chosen.years:
         return year, lines
     before = [r for r in loaders.clusters_in_year(session, year - 1, authority_id=chosen.authority_id,
                                                   region=chosen.region) if r.id in {s.id for s in shown}]
-    per_cluster = loaders.completions(session, [r.cluster_year_id for r in before])
-    return year - 1, [CompletionLine(r.id, r.name, loaders.overall_of(per_cluster.get(r.cluster_year_id, {})))
-                      for r in before]
+    per_cluster = loaders.cluster_completions(session, [r.cluster_year_id for r in before])
+    return year - 1, [CompletionLine(r.id, r.name, per_cluster[r.cluster_year_id]) for r in before]

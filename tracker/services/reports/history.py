@@ -14,7 +14,7 @@ from tracker.rules.text import vi_key
 from tracker.services import history
 from tracker.services.catalog import get
 from tracker.services.reports import loaders
-from tracker.services.reports.loaders import AwardRef, BoardRef
+from tracker.services.reports.loaders import AwardRef, BoardRef, run_select
 from tracker.services.reports.year import ClusterLine, cluster_lines
 
 
@@ -95,7 +95,7 @@ def board_report(session: Session, board_id: int, *, today: date | None = None) 
     past = history.board_history(session, board_id, today=today)
     lineage = [past.board, *past.predecessors]
     refs = {b.id: BoardRef(b.id, b.short_name, b.name) for b in lineage}
-    rows = session.execute(
+    rows = run_select(session,
         select(Membership.cluster_year_id, Membership.board_id, Membership.role, ClusterYear.year, Cluster.id,
                Cluster.name)
         .join(ClusterYear, ClusterYear.id == Membership.cluster_year_id)
@@ -125,7 +125,7 @@ def _standings(session: Session, cy_ids: list[int]) -> dict[int, dict[int, score
     """Each cluster-year's score ranking, by board (one query)."""
     if not cy_ids:
         return {}
-    rows = session.execute(select(Criterion.cluster_year_id, Score.board_id, Score.self_score, Score.agreed)
+    rows = run_select(session, select(Criterion.cluster_year_id, Score.board_id, Score.self_score, Score.agreed)
                            .join(Score, Score.criterion_id == Criterion.id)
                            .where(col(Criterion.cluster_year_id).in_(cy_ids))).all()
     own: dict[int, dict[int, list]] = {}

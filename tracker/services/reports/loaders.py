@@ -131,27 +131,33 @@ class AwardRow:
     decided_on: date | None
 
 
+def run_select(session: Session, statement):
+    """Run a select of plain columns on the session's connection: Core rows, without the ORM's result processing
+    (which costs more than the query itself at thousands of rows)."""
+    return session.connection().execute(statement)
+
+
 def award_types(session: Session) -> dict[int, AwardRef]:
     """Every form of award, by id (a small, fixed table)."""
-    rows = session.execute(select(AwardType.id, AwardType.code, AwardType.name_vi, AwardType.name_en,
+    rows = run_select(session, select(AwardType.id, AwardType.code, AwardType.name_vi, AwardType.name_en,
                                   AwardType.precedence)).all()
     return {r[0]: AwardRef(*r) for r in rows}
 
 
 def authorities(session: Session) -> dict[int, str]:
     """Every authority's name, by id."""
-    return dict(session.execute(select(Authority.id, Authority.name)).all())
+    return dict(run_select(session, select(Authority.id, Authority.name)).all())
 
 
 def regions(session: Session) -> list[str]:
     """The regions clusters are recorded in, in Vietnamese order."""
-    found = session.execute(select(Cluster.region).where(Cluster.region != "").distinct()).scalars().all()
+    found = run_select(session, select(Cluster.region).where(Cluster.region != "").distinct()).scalars().all()
     return sorted(found, key=vi_key)
 
 
 def years(session: Session) -> list[int]:
     """Every year with a cluster recorded, most recent first."""
-    return list(session.execute(select(ClusterYear.year).distinct().order_by(col(ClusterYear.year).desc()))
+    return list(run_select(session, select(ClusterYear.year).distinct().order_by(col(ClusterYear.year).desc()))
                 .scalars().all())
 
 
@@ -159,32 +165,33 @@ def boards(session: Session, ids: Collection[int]) -> dict[int, BoardRef]:
     """The boards asked for, by id."""
     if not ids:
         return {}
-    rows = session.execute(select(Board.id, Board.short_name, Board.name).where(col(Board.id).in_(sorted(ids))))
+    rows = run_select(session, select(Board.id, Board.short_name, Board.name).where(col(Board.id).in_(sorted(ids))))
     return {r[0]: BoardRef(*r) for r in rows.all()}
+
+
+def _cluster_rows():
+    """The columns of a ClusterRow: a cluster joined to its years."""
+    return (select(Cluster.id, Cluster.name, Cluster.kind, Cluster.region, Cluster.authority_id, ClusterYear.id,
+                   ClusterYear.year, ClusterYear.host_board_id, ClusterYear.conference_date,
+                   ClusterYear.conference_place)
+            .join(ClusterYear, ClusterYear.cluster_id == Cluster.id))
 
 
 def clusters_in_year(session: Session, year: int, *, authority_id: int | None = None,
                      region: str | None = None) -> list[ClusterRow]:
     """The clusters recorded in a year (filtered by authority and region), in Vietnamese order of their names."""
-    query = (select(Cluster.id, Cluster.name, Cluster.kind, Cluster.region, Cluster.authority_id, ClusterYear.id,
-                    ClusterYear.year, ClusterYear.host_board_id, ClusterYear.conference_date,
-                    ClusterYear.conference_place)
-             .join(ClusterYear, ClusterYear.cluster_id == Cluster.id).where(ClusterYear.year == year))
+    query = _cluster_rows().where(ClusterYear.year == year)
     if authority_id is not None:
         query = query.where(Cluster.authority_id == authority_id)
     if region:
         query = query.where(Cluster.region == region)
-    return sorted((ClusterRow(*r) for r in session.execute(query).all()), key=lambda c: vi_key(c.name))
+    return sorted((ClusterRow(*r) for r in run_select(session, query).all()), key=lambda c: vi_key(c.name))
 
 
 def cluster_years(session: Session, cluster_id: int) -> list[ClusterRow]:
     """Every year of one cluster, most recent first."""
-    query = (select(Cluster.id, Cluster.name, Cluster.kind, Cluster.region, Cluster.authority_id, ClusterYear.id,
-                    ClusterYear.year, ClusterYear.host_board_id, ClusterYear.conference_date,
-                    ClusterYear.conference_place)
-             .join(ClusterYear, ClusterYear.cluster_id == Cluster.id).where(Cluster.id == cluster_id)
-             .order_by(col(ClusterYear.year).desc()))
-    return [ClusterRow(*r) for r in session.execute(query).all()]
+    query = _cluster_rows().where(Cluster.id == cluster_id).order_by(col(ClusterYear.year).desc())
+    return [ClusterRow(*r) for r in run_select(session, query).all()]
 
 
 def members(session: Session, cy_ids: Collection[int]) -> tuple[dict[int, list[tuple[int, str]]], dict[int, BoardRef]]:
@@ -192,7 +199,7 @@ def members(session: Session, cy_ids: Collection[int]) -> tuple[dict[int, list[t
     out: dict[int, list[tuple[int, str]]] = defaultdict(list)
     boards: dict[int, BoardRef] = {}
     if cy_ids:
-        rows = session.execute(select(Membership.cluster_year_id, Membership.board_id, Membership.role,
+        rows = run_select(session, select(Membership.cluster_year_id, Membership.board_id, Membership.role,
                                       Board.short_name, Board.name)
                                .join(Board, Board.id == Membership.board_id)
                                .where(col(Membership.cluster_year_id).in_(sorted(cy_ids))))
@@ -203,34 +210,43 @@ def members(session: Session, cy_ids: Collection[int]) -> tuple[dict[int, list[t
     return out, boards
 
 
+def _completion_rows(session: Session, cy_ids: Collection[int]):
+    """(cluster-year, board, completion) of every target of these cluster-years (one query). The stored decimal
+    text is read as text and made a Decimal here: the same value the column type gives, without its per-value
+    processing, which dominates at thousands of targets."""
+    if not cy_ids:
+        return
+    rows = run_select(session, select(Indicator.cluster_year_id, Indicator.direction, Target.board_id,
+                                      type_coerce(Target.target, String), type_coerce(Target.actual, String))
+                      .join(Target, Target.indicator_id == Indicator.id)
+                      .where(col(Indicator.cluster_year_id).in_(sorted(cy_ids))))
+    completion = pledge_rules.completion
+    for cy_id, direction, board_id, target, actual in rows.all():
+        yield cy_id, board_id, completion(None if target is None else Decimal(target),
+                                          None if actual is None else Decimal(actual), direction)
+
+
 def completions(session: Session, cy_ids: Collection[int]) -> dict[int, dict[int, list]]:
     """Each cluster-year's target completions, per board (None where a target or its result is missing)."""
     out: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    if cy_ids:
-        # the stored decimal text is read as text and turned into Decimal here: the same value as the column
-        # type gives, without its per-value processing, which dominates at thousands of targets
-        rows = session.execute(
-            select(Indicator.cluster_year_id, Indicator.direction, Target.board_id,
-                   type_coerce(Target.target, String), type_coerce(Target.actual, String))
-            .join(Target, Target.indicator_id == Indicator.id)
-            .where(col(Indicator.cluster_year_id).in_(sorted(cy_ids))))
-        completion = pledge_rules.completion
-        for cy_id, direction, board_id, target, actual in rows.all():
-            out[cy_id][board_id].append(completion(None if target is None else Decimal(target),
-                                                   None if actual is None else Decimal(actual), direction))
+    for cy_id, board_id, done in _completion_rows(session, cy_ids):
+        out[cy_id][board_id].append(done)
     return out
 
 
-def overall_of(per_board: dict[int, list]) -> pledge_rules.Overall:
-    """A cluster-year's completion over every member's targets."""
-    return pledge_rules.overall(c for values in per_board.values() for c in values)
+def cluster_completions(session: Session, cy_ids: Collection[int]) -> dict[int, pledge_rules.Overall]:
+    """Each cluster-year's completion over every member's targets (none assessed where no target is recorded)."""
+    tallies: dict[int, pledge_rules.Tally] = defaultdict(pledge_rules.Tally)
+    for cy_id, _board_id, done in _completion_rows(session, cy_ids):
+        tallies[cy_id].add(done)
+    return {cy_id: tallies[cy_id].overall() for cy_id in cy_ids}
 
 
 def pledges_signed(session: Session, cy_ids: Collection[int]) -> dict[int, date | None]:
     """The signing date of each cluster-year's pledge (None when recorded but not dated)."""
     if not cy_ids:
         return {}
-    return dict(session.execute(select(Pledge.cluster_year_id, Pledge.signed_on)
+    return dict(run_select(session, select(Pledge.cluster_year_id, Pledge.signed_on)
                                 .where(col(Pledge.cluster_year_id).in_(sorted(cy_ids)))).all())
 
 
@@ -238,7 +254,7 @@ def reviews_held(session: Session, cy_ids: Collection[int], today: date) -> dict
     """The latest year-end review held (dated today or before) of each cluster-year."""
     if not cy_ids:
         return {}
-    rows = session.execute(select(Meeting.cluster_year_id, func.max(Meeting.held_on))
+    rows = run_select(session, select(Meeting.cluster_year_id, func.max(Meeting.held_on))
                            .where(col(Meeting.cluster_year_id).in_(sorted(cy_ids)), Meeting.kind == MeetingKind.YEAREND,
                                   col(Meeting.held_on).is_not(None), col(Meeting.held_on) <= today)
                            .group_by(Meeting.cluster_year_id))
@@ -250,12 +266,12 @@ def rounds(session: Session, cy_ids: Collection[int]) -> dict[int, list[RoundRow
     if not cy_ids:
         return {}
     ids = sorted(cy_ids)
-    round_rows = session.execute(
+    round_rows = run_select(session,
         select(BallotRound.id, BallotRound.cluster_year_id, BallotRound.award_type_id, BallotRound.number,
                BallotRound.runoff_of_id, BallotRound.status)
         .where(col(BallotRound.cluster_year_id).in_(ids))).all()
     results: dict[int, tuple[int, str]] = {}
-    revisions = session.execute(
+    revisions = run_select(session,
         select(BallotRevision.round_id, BallotRevision.revision, BallotRevision.result)
         .join(BallotRound, BallotRound.id == BallotRevision.round_id)
         .where(col(BallotRound.cluster_year_id).in_(ids), col(BallotRevision.finalised_at).is_not(None)))
@@ -277,15 +293,21 @@ def _elected(result_json: str) -> list[Elected]:
         return []
     result = json.loads(result_json)
     chosen = set(result.get("elected", []))
-    return [Elected(o["candidate"], o["votes"], Fraction(o["share"])) for o in result.get("outcomes", [])
+    return [Elected(o["candidate"], o["votes"], _fraction(o["share"])) for o in result.get("outcomes", [])
             if o["candidate"] in chosen]
+
+
+def _fraction(text: str) -> Fraction:
+    """A stored share ("2/3", or "1") as an exact fraction."""
+    numerator, _slash, denominator = text.partition("/")
+    return Fraction(int(numerator), int(denominator or 1))
 
 
 def proposals(session: Session, cy_ids: Collection[int]) -> dict[int, list[ProposalRow]]:
     """Each cluster-year's proposals."""
     out: dict[int, list[ProposalRow]] = defaultdict(list)
     if cy_ids:
-        rows = session.execute(
+        rows = run_select(session,
             select(Proposal.id, Proposal.cluster_year_id, Proposal.board_id, Proposal.award_type_id, Proposal.status,
                    Proposal.votes, Proposal.share, Proposal.submission_number, Proposal.submission_date)
             .where(col(Proposal.cluster_year_id).in_(sorted(cy_ids))))
@@ -312,7 +334,7 @@ def awards(session: Session, *, board_ids: Collection[int] = (), years: Iterable
         query = query.where(col(Award.board_id).in_(sorted(board_ids)))
     if years is not None:
         query = query.where(col(Award.year).in_(sorted(set(years))))
-    return [AwardRow(*r[:6], r[6] or "", r[7]) for r in session.execute(query).all()]
+    return [AwardRow(*r[:6], r[6] or "", r[7]) for r in run_select(session, query).all()]
 
 
 def reconcile(year: int, members_of: Iterable[int], own: list[ProposalRow],
@@ -330,7 +352,7 @@ def reconcile(year: int, members_of: Iterable[int], own: list[ProposalRow],
 
 def awards_by_year_and_type(session: Session) -> list[tuple[int, int, int]]:
     """(year, award type id, number of awards) over every year."""
-    rows = session.execute(select(Award.year, Award.award_type_id, func.count())
+    rows = run_select(session, select(Award.year, Award.award_type_id, func.count())
                            .group_by(Award.year, Award.award_type_id))
     return [tuple(r) for r in rows.all()]
 
@@ -339,7 +361,7 @@ def most_awarded(session: Session, first_year: int, last_year: int, limit: int) 
     """The `limit` boards with the most awards for the achievement years `first_year` to `last_year`, with their
     counts (the database counts and cuts; only the lines shown are read)."""
     count = func.count().label("n")
-    rows = session.execute(select(Award.board_id, count)
+    rows = run_select(session, select(Award.board_id, count)
                            .where(and_(Award.year >= first_year, Award.year <= last_year))
                            .group_by(Award.board_id).order_by(count.desc(), Award.board_id).limit(limit))
     return dict(rows.all())

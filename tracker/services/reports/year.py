@@ -123,7 +123,7 @@ def cluster_lines(session: Session, rows: list[loaders.ClusterRow], authority_na
     """The report lines of these cluster-years (seven queries)."""
     cy_ids = [r.cluster_year_id for r in rows]
     members, boards = loaders.members(session, cy_ids)
-    completions = loaders.completions(session, cy_ids)
+    completions = loaders.cluster_completions(session, cy_ids)
     signed = loaders.pledges_signed(session, cy_ids)
     rounds = loaders.rounds(session, cy_ids)
     proposals = loaders.proposals(session, cy_ids)
@@ -151,7 +151,7 @@ def cluster_lines(session: Session, rows: list[loaders.ClusterRow], authority_na
         lines.append(ClusterLine(
             row.id, row.name, row.region, authority_names.get(row.authority_id, ""), row.year, head, deputy,
             boards.get(row.host_board_id) if row.host_board_id else None, row.conference_date, row.conference_place,
-            ordered, loaders.overall_of(completions.get(row.cluster_year_id, {})), signed.get(row.cluster_year_id),
+            ordered, completions[row.cluster_year_id], signed.get(row.cluster_year_id),
             _round_lines(rounds.get(row.cluster_year_id, []), types, boards),
             _outcomes(row.year, role_of, own, mine, types, boards)))
     return lines
