@@ -33,7 +33,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
 
     with op.batch_alter_table('award', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_award_year'), ['year'], unique=False)
+        batch_op.create_index('ix_award_year_award_type_id', ['year', 'award_type_id'], unique=False)
+        batch_op.create_index('ix_award_year_board_id', ['year', 'board_id'], unique=False)
 
     with op.batch_alter_table('cluster_year', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cluster_year_year'), ['year'], unique=False)
@@ -47,7 +48,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_cluster_year_year'))
 
     with op.batch_alter_table('award', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_award_year'))
+        batch_op.drop_index('ix_award_year_board_id')
+        batch_op.drop_index('ix_award_year_award_type_id')
 
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_token_user_id'))

@@ -139,3 +139,21 @@ def test_a_board_across_years_includes_its_predecessor(db, carried):
     assert (year.year, year.board.short_name, year.role) == (2017, "BQL4", "member")
     assert [(a.code, v) for a, v, _s in year.elected] == [("CO_BO", 6)]
     assert [(a.year, a.award_type.code, a.board.short_name) for a in report.history.awards] == [(2017, "CO_BO", "BQL4")]
+
+
+def test_an_amended_result_is_read_again_not_taken_from_the_cache(db, carried):
+    from tests.services.test_ballots import all_votes, figures, run
+    from tracker.models import BallotRound, User
+    from tracker.services import ballots
+
+    cluster, ids, _authority = carried
+    assert reports.year_report(db, year=2017).clusters[0].rounds[0].elected[0].votes == 6
+    flag = db.exec(select(BallotRound).where(BallotRound.award_type_id == award(db, "CO_BO"))).one()
+    first, second = (db.exec(select(User).where(User.username == name)).one() for name in ("thu_ky_1", "thu_ky_2"))
+    votes = all_votes(ids, BQL4=7, BQL2=1)
+    run(db, ballots.amend, user=first, round_id=flag.id, version=flag.version, figures=figures(ids, votes),
+        reason="Đếm lại")
+    run(db, ballots.check, user=second, round_id=flag.id, version=flag.version, figures=figures(ids, votes))
+    run(db, ballots.finalise, user=first, round_id=flag.id, version=flag.version)
+    [line] = reports.year_report(db, year=2017).clusters[0].rounds[:1]
+    assert [(e.board.short_name, e.votes) for e in line.elected] == [("BQL4", 7)]

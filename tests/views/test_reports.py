@@ -102,9 +102,10 @@ def test_english_reports(reader, carried):  # noqa: F811
     assert "Year report 2017" in page and "66.7%" in page
 
 
-BOUNDS = {"/reports/": 16, "/reports/years/{year}": 14, "/reports/years/{year}?page=2&region=Đông Nam Bộ": 14,
-          "/reports/years/{year}.csv?table=results": 14, "/reports/clusters/{cluster}": 14,
-          "/reports/boards/{board}": 14, "/reports/dashboard.csv": 16}
+# pages with ballot results run one more statement the first time a finalised result is read (then it is cached)
+BOUNDS = {"/reports/": 16, "/reports/years/{year}": 15, "/reports/years/{year}?page=2&region=Đông Nam Bộ": 15,
+          "/reports/years/{year}.csv?table=results": 15, "/reports/clusters/{cluster}": 15,
+          "/reports/boards/{board}": 15, "/reports/dashboard.csv": 16}
 
 
 @pytest.mark.parametrize("size", [(2, 3, 3), (7, 6, 5)], ids=["small", "large"])

@@ -2,7 +2,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.models.base import fk, utcnow
@@ -73,12 +73,17 @@ class Award(SQLModel, table=True):
     """An award granted to a board for an achievement year, by a decision (none for records kept before the
     tracker), matched to the proposal that asked for it when there was one."""
 
-    __table_args__ = (UniqueConstraint("board_id", "award_type_id", "year", name="uq_award_board_award_year"),)
+    __table_args__ = (
+        UniqueConstraint("board_id", "award_type_id", "year", name="uq_award_board_award_year"),
+        # reports count awards by year and type, and by year and board (the dashboard's charts): covering indexes
+        Index("ix_award_year_award_type_id", "year", "award_type_id"),
+        Index("ix_award_year_board_id", "year", "board_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     decision_id: int | None = Field(default=None, sa_column=fk("decision.id", ondelete="CASCADE"))
     board_id: int = Field(sa_column=fk("board.id", nullable=False))
     award_type_id: int = Field(sa_column=fk("award_type.id", nullable=False))
-    year: int = Field(index=True)  # the achievement year; reports count awards by year
+    year: int  # the achievement year
     proposal_id: int | None = Field(default=None, sa_column=fk("proposal.id"))
     note: str = Field(default="", max_length=500)
     version: int = Field(default=1)

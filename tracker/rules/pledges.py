@@ -3,6 +3,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 HIGHER, LOWER = "higher", "lower"
 PLACES = Decimal("0.0001")  # completion kept to 0,01 %
@@ -16,10 +17,10 @@ class Verdict(enum.StrEnum):
     NOT_MET = "not_met"  # không đạt
 
 
-@dataclass(frozen=True)
-class Completion:
+class Completion(NamedTuple):
     """One target's completion: `ratio` is 1 at exactly the target (None when it cannot be divided: a target
-    of 0, or 0 achieved where less is better); `verdict` compares the result with the target."""
+    of 0, or 0 achieved where less is better); `verdict` compares the result with the target. A named tuple:
+    reports make thousands of them per page."""
 
     ratio: Decimal | None
     verdict: Verdict

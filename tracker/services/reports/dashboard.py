@@ -3,7 +3,7 @@ completion per cluster and the most-awarded boards over five and ten years."""
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func
+from sqlalchemy import Select, case, func
 from sqlmodel import Session, col, select
 
 from tracker.models import BallotRound, Proposal, ProposalStatus, RoundStatus
@@ -75,7 +75,8 @@ def dashboard(session: Session, *, year: int | None = None, authority_id: int | 
         year = chosen.years[0] if chosen.years else None
     rows = [] if year is None else loaders.clusters_in_year(session, year, authority_id=chosen.authority_id,
                                                             region=chosen.region)
-    all_stages = _stages(session, [r.cluster_year_id for r in rows], today)
+    ids = None if year is None else loaders.year_ids(year, authority_id=chosen.authority_id, region=chosen.region)
+    all_stages = _stages(session, ids, [r.cluster_year_id for r in rows], today)
     paging = rules.page_of(len(rows), page, per_page or max(1, len(rows)))
     shown = rules.sliced(rows, paging)
     statuses = [StatusLine(r.id, r.name, r.region, all_stages[r.cluster_year_id]) for r in shown]
@@ -99,21 +100,21 @@ def dashboard(session: Session, *, year: int | None = None, authority_id: int | 
                      completion, award_years, [types[t] for t in used], pivot, top)
 
 
-def _stages(session: Session, cy_ids: list[int], today: date) -> dict[int, dict[rules.Stage, bool]]:
-    """The steps done by each cluster-year (four grouped queries)."""
-    if not cy_ids:
+def _stages(session: Session, ids: Select | None, cy_ids: list[int], today: date
+            ) -> dict[int, dict[rules.Stage, bool]]:
+    """The steps done by each cluster-year (four grouped queries over the select of the year's cluster-years)."""
+    if ids is None or not cy_ids:
         return {}
-    signed = loaders.pledges_signed(session, cy_ids)
-    reviews = loaders.reviews_held(session, cy_ids, today)
-    round_counts = dict((cy, (n, f)) for cy, n, f in run_select(session,
-        select(BallotRound.cluster_year_id, func.count(),
-               func.sum(case((BallotRound.status == RoundStatus.FINALISED, 1), else_=0)))
-        .where(col(BallotRound.cluster_year_id).in_(cy_ids)).group_by(BallotRound.cluster_year_id)).all())
-    proposal_counts = dict((cy, (s, d)) for cy, s, d in run_select(session,
-        select(Proposal.cluster_year_id,
-               func.sum(case((Proposal.status != ProposalStatus.DRAFT, 1), else_=0)),
-               func.sum(case((col(Proposal.status).in_(DECIDED), 1), else_=0)))
-        .where(col(Proposal.cluster_year_id).in_(cy_ids)).group_by(Proposal.cluster_year_id)).all())
+    signed = loaders.pledges_signed(session, ids)
+    reviews = loaders.reviews_held(session, ids, today)
+    rounds = (select(BallotRound.cluster_year_id, func.count(),
+                     func.sum(case((BallotRound.status == RoundStatus.FINALISED, 1), else_=0)))
+              .where(loaders.among(BallotRound.cluster_year_id, ids)).group_by(BallotRound.cluster_year_id))
+    round_counts = {cy: (n, f) for cy, n, f in run_select(session, rounds).all()}
+    sent = (select(Proposal.cluster_year_id, func.sum(case((Proposal.status != ProposalStatus.DRAFT, 1), else_=0)),
+                   func.sum(case((col(Proposal.status).in_(DECIDED), 1), else_=0)))
+            .where(loaders.among(Proposal.cluster_year_id, ids)).group_by(Proposal.cluster_year_id))
+    proposal_counts = {cy: (s, d) for cy, s, d in run_select(session, sent).all()}
     out = {}
     for cy in cy_ids:
         n, f = round_counts.get(cy, (0, 0))

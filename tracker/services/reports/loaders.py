@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import String, and_, func, or_, type_coerce
+from sqlalchemy import Select, String, and_, func, or_, tuple_, type_coerce
 from sqlmodel import Session, col, select
 
 from tracker.models import (
@@ -188,6 +188,16 @@ def clusters_in_year(session: Session, year: int, *, authority_id: int | None = 
     return sorted((ClusterRow(*r) for r in run_select(session, query).all()), key=lambda c: vi_key(c.name))
 
 
+def year_ids(year: int, *, authority_id: int | None = None, region: str | None = None) -> Select:
+    """A select of the cluster-year ids of a year (filtered like `clusters_in_year`)."""
+    query = select(ClusterYear.id).join(Cluster, Cluster.id == ClusterYear.cluster_id).where(ClusterYear.year == year)
+    if authority_id is not None:
+        query = query.where(Cluster.authority_id == authority_id)
+    if region:
+        query = query.where(Cluster.region == region)
+    return query
+
+
 def cluster_years(session: Session, cluster_id: int) -> list[ClusterRow]:
     """Every year of one cluster, most recent first."""
     query = _cluster_rows().where(Cluster.id == cluster_id).order_by(col(ClusterYear.year).desc())
@@ -235,52 +245,89 @@ def completions(session: Session, cy_ids: Collection[int]) -> dict[int, dict[int
 
 
 def cluster_completions(session: Session, cy_ids: Collection[int]) -> dict[int, pledge_rules.Overall]:
-    """Each cluster-year's completion over every member's targets (none assessed where no target is recorded)."""
-    tallies: dict[int, pledge_rules.Tally] = defaultdict(pledge_rules.Tally)
-    for cy_id, _board_id, done in _completion_rows(session, cy_ids):
-        tallies[cy_id].add(done)
-    return {cy_id: tallies[cy_id].overall() for cy_id in cy_ids}
+    """Each cluster-year's completion over every member's targets (none assessed where no target is recorded).
+    The rows are summed as they are read (the year report does this for thousands of targets)."""
+    tallies = {cy_id: pledge_rules.Tally() for cy_id in cy_ids}
+    if cy_ids:
+        completion = pledge_rules.completion
+        rows = run_select(session, select(Indicator.cluster_year_id, Indicator.direction,
+                                          type_coerce(Target.target, String), type_coerce(Target.actual, String))
+                          .join(Target, Target.indicator_id == Indicator.id)
+                          .where(col(Indicator.cluster_year_id).in_(sorted(cy_ids)),
+                                 col(Target.target).is_not(None), col(Target.actual).is_not(None)))
+        for cy_id, direction, target, actual in rows.all():
+            tallies[cy_id].add(completion(Decimal(target), Decimal(actual), direction))
+    return {cy_id: tally.overall() for cy_id, tally in tallies.items()}
 
 
-def pledges_signed(session: Session, cy_ids: Collection[int]) -> dict[int, date | None]:
+Ids = Collection[int] | Select  # cluster-year ids, or a select of them (short statements for a whole year)
+
+
+def among(column, cy_ids: Ids):
+    """`column IN` the ids, or the select of them."""
+    return col(column).in_(cy_ids if isinstance(cy_ids, Select) else sorted(cy_ids))
+
+
+def none(cy_ids: Ids) -> bool:
+    """No cluster-year asked for (a select may always find some)."""
+    return not isinstance(cy_ids, Select) and not cy_ids
+
+
+def pledges_signed(session: Session, cy_ids: Ids) -> dict[int, date | None]:
     """The signing date of each cluster-year's pledge (None when recorded but not dated)."""
-    if not cy_ids:
+    if none(cy_ids):
         return {}
     return dict(run_select(session, select(Pledge.cluster_year_id, Pledge.signed_on)
-                                .where(col(Pledge.cluster_year_id).in_(sorted(cy_ids)))).all())
+                           .where(among(Pledge.cluster_year_id, cy_ids))).all())
 
 
-def reviews_held(session: Session, cy_ids: Collection[int], today: date) -> dict[int, date]:
+def reviews_held(session: Session, cy_ids: Ids, today: date) -> dict[int, date]:
     """The latest year-end review held (dated today or before) of each cluster-year."""
-    if not cy_ids:
+    if none(cy_ids):
         return {}
     rows = run_select(session, select(Meeting.cluster_year_id, func.max(Meeting.held_on))
-                           .where(col(Meeting.cluster_year_id).in_(sorted(cy_ids)), Meeting.kind == MeetingKind.YEAREND,
+                           .where(among(Meeting.cluster_year_id, cy_ids), Meeting.kind == MeetingKind.YEAREND,
                                   col(Meeting.held_on).is_not(None), col(Meeting.held_on) <= today)
                            .group_by(Meeting.cluster_year_id))
     return dict(rows.all())
 
 
+# The boards elected by a finalised result, by (the round's chain head, revision). A finalised result never
+# changes (database triggers refuse it) and the chain head is a hash over every event of the round, the result
+# included, so the key names the content: a stale or foreign entry cannot match. Kept per process, bounded.
+_ELECTED: dict[tuple[str, int], list["Elected"]] = {}
+ELECTED_CACHE = 50_000
+
+
 def rounds(session: Session, cy_ids: Collection[int]) -> dict[int, list[RoundRow]]:
-    """Each cluster-year's ballot rounds with the boards elected by the latest finalised result (two queries)."""
+    """Each cluster-year's ballot rounds with the boards elected by the latest finalised result (two queries, and
+    a third for the results not read before)."""
     if not cy_ids:
         return {}
     ids = sorted(cy_ids)
     round_rows = run_select(session,
         select(BallotRound.id, BallotRound.cluster_year_id, BallotRound.award_type_id, BallotRound.number,
-               BallotRound.runoff_of_id, BallotRound.status)
+               BallotRound.runoff_of_id, BallotRound.status, BallotRound.chain_head)
         .where(col(BallotRound.cluster_year_id).in_(ids))).all()
-    results: dict[int, tuple[int, str]] = {}
+    latest: dict[int, int] = {}
     revisions = run_select(session,
-        select(BallotRevision.round_id, BallotRevision.revision, BallotRevision.result)
+        select(BallotRevision.round_id, BallotRevision.revision)
         .join(BallotRound, BallotRound.id == BallotRevision.round_id)
         .where(col(BallotRound.cluster_year_id).in_(ids), col(BallotRevision.finalised_at).is_not(None)))
-    for round_id, revision, result in revisions.all():
-        if round_id not in results or revision > results[round_id][0]:
-            results[round_id] = (revision, result)
+    for round_id, revision in revisions.all():
+        latest[round_id] = max(revision, latest.get(round_id, 0))
+    keys = {r[0]: (r[6], latest[r[0]]) for r in round_rows if r[0] in latest}
+    missing = [(round_id, key[1]) for round_id, key in keys.items() if key not in _ELECTED]
+    if missing:
+        if len(_ELECTED) + len(missing) > ELECTED_CACHE:
+            _ELECTED.clear()
+        found = run_select(session, select(BallotRevision.round_id, BallotRevision.result)
+                           .where(tuple_(BallotRevision.round_id, BallotRevision.revision).in_(missing)))
+        for round_id, result in found.all():
+            _ELECTED[keys[round_id]] = _elected(result)
     out: dict[int, list[RoundRow]] = defaultdict(list)
-    for round_id, cy_id, award_type_id, number, runoff_of, status in round_rows:
-        elected = _elected(results[round_id][1]) if round_id in results else []
+    for round_id, cy_id, award_type_id, number, runoff_of, status, _head in round_rows:
+        elected = _ELECTED.get(keys[round_id], []) if round_id in keys else []
         out[cy_id].append(RoundRow(round_id, cy_id, award_type_id, number, runoff_of is not None, status, elected))
     for lines in out.values():
         lines.sort(key=lambda r: (r.award_type_id, r.number))
