@@ -10,7 +10,7 @@ from tracker.models import BallotRound, Proposal, ProposalStatus, RoundStatus
 from tracker.rules import pledges as pledge_rules
 from tracker.rules import reports as rules
 from tracker.rules.text import vi_key
-from tracker.services.reports import loaders
+from tracker.services.reports import loaders, outcomes
 from tracker.services.reports.loaders import AwardRef, BoardRef, run_select
 from tracker.services.reports.year import Filters, filters
 
@@ -82,7 +82,7 @@ def dashboard(session: Session, *, year: int | None = None, authority_id: int | 
     statuses = [StatusLine(r.id, r.name, r.region, all_stages[r.cluster_year_id]) for r in shown]
     completion_year, completion = _completion(session, shown, year, chosen)
     types = loaders.award_types(session)
-    counted = loaders.awards_by_year_and_type(session)
+    counted = outcomes.awards_by_year_and_type(session)
     award_years = sorted({y for y, _t, _n in counted})
     used = sorted({t for _y, t, _n in counted}, key=lambda t: (types[t].precedence, types[t].code))
     pivot = rules.pivot(((y, types[t].code, n) for y, t, n in counted), award_years, [types[t].code for t in used])
@@ -90,7 +90,7 @@ def dashboard(session: Session, *, year: int | None = None, authority_id: int | 
     tops = []
     for length in WINDOWS:
         span = rules.window(last, length)
-        tops.append((span, loaders.most_awarded(session, span.start, span.stop - 1, TOP)))
+        tops.append((span, outcomes.most_awarded(session, span.start, span.stop - 1, TOP)))
     names = loaders.boards(session, {b for _span, counts in tops for b in counts})
     top = [TopList(span.start, span.stop - 1,
                    [(names[r.item], r.count, r.rank) for r in rules.top(

@@ -13,7 +13,7 @@ from tracker.rules import scores as score_rules
 from tracker.rules.text import vi_key
 from tracker.services import history
 from tracker.services.catalog import get
-from tracker.services.reports import loaders
+from tracker.services.reports import loaders, outcomes
 from tracker.services.reports.loaders import AwardRef, BoardRef, run_select
 from tracker.services.reports.year import ClusterLine, cluster_lines
 
@@ -52,7 +52,7 @@ def cluster_report(session: Session, cluster_id: int) -> ClusterReport:
     years = sorted(line.year for line in lines)
     types = loaders.award_types(session)
     cells: dict[tuple[int, int], list[AwardRef]] = {}
-    for award in loaders.awards(session, board_ids=boards.keys(), years=years):
+    for award in outcomes.awards(session, board_ids=boards.keys(), years=years):
         if award.year in member_years[award.board_id]:  # awards of years spent in another cluster are not ours
             cells.setdefault((award.board_id, award.year), []).append(types[award.award_type_id])
     matrix = []
@@ -104,7 +104,7 @@ def board_report(session: Session, board_id: int, *, today: date | None = None) 
     cy_ids = [r[0] for r in rows]
     completions = loaders.completions(session, cy_ids)
     standings = _standings(session, cy_ids)
-    rounds = loaders.rounds(session, cy_ids)
+    rounds = outcomes.rounds(session, cy_ids)
     types = loaders.award_types(session)
     years = []
     for cy_id, member_id, role, year, cluster_id, cluster_name in rows:

@@ -11,7 +11,7 @@ from tracker.rules import pledges as pledge_rules
 from tracker.rules import reports as rules
 from tracker.rules.reconcile import Outcome
 from tracker.rules.text import vi_key
-from tracker.services.reports import loaders
+from tracker.services.reports import loaders, outcomes
 from tracker.services.reports.loaders import AwardRef, BoardRef
 
 PER_PAGE = 50  # clusters on a page of the year report
@@ -125,16 +125,16 @@ def cluster_lines(session: Session, rows: list[loaders.ClusterRow], authority_na
     members, boards = loaders.members(session, cy_ids)
     completions = loaders.cluster_completions(session, cy_ids)
     signed = loaders.pledges_signed(session, cy_ids)
-    rounds = loaders.rounds(session, cy_ids)
-    proposals = loaders.proposals(session, cy_ids)
+    rounds = outcomes.rounds(session, cy_ids)
+    proposals = outcomes.proposals(session, cy_ids)
     types = loaders.award_types(session)
-    granted = loaders.awards(session, cy_ids=cy_ids, years={r.year for r in rows})
+    granted = outcomes.awards(session, cy_ids=cy_ids, years={r.year for r in rows})
     others = {r.host_board_id for r in rows if r.host_board_id} | {p.board_id for lines in proposals.values()
                                                                    for p in lines}
     others |= {e.board_id for lines in rounds.values() for r in lines for e in r.elected}
     others |= {a.board_id for a in granted}
     boards.update(loaders.boards(session, others - boards.keys()))  # usually none: hosts and elected are members
-    awards_of: dict[tuple[int, int], list[loaders.AwardRow]] = {}
+    awards_of: dict[tuple[int, int], list[outcomes.AwardRow]] = {}
     for award in granted:
         awards_of.setdefault((award.year, award.board_id), []).append(award)
     lines = []
@@ -160,19 +160,19 @@ def cluster_lines(session: Session, rows: list[loaders.ClusterRow], authority_na
 _ROLE_ORDER = {MemberRole.HEAD: 0, MemberRole.DEPUTY: 1}
 
 
-def _round_lines(rows: list[loaders.RoundRow], types: dict[int, AwardRef], boards: dict[int, BoardRef]
+def _round_lines(rows: list[outcomes.RoundRow], types: dict[int, AwardRef], boards: dict[int, BoardRef]
                  ) -> list[RoundLine]:
     ordered = sorted(rows, key=lambda r: (types[r.award_type_id].precedence, r.number))
     return [RoundLine(types[r.award_type_id], r.number, r.runoff, r.finalised,
                       [ElectedLine(boards[e.board_id], e.votes, e.share) for e in r.elected]) for r in ordered]
 
 
-def _outcomes(year: int, members: dict[int, str], own: list[loaders.ProposalRow], granted: list[loaders.AwardRow],
+def _outcomes(year: int, members: dict[int, str], own: list[outcomes.ProposalRow], granted: list[outcomes.AwardRow],
               types: dict[int, AwardRef], boards: dict[int, BoardRef]) -> list[OutcomeLine]:
     by_proposal = {p.id: p for p in own}
     by_award = {a.id: a for a in granted}
     lines = []
-    for line in loaders.reconcile(year, members, own, granted, types):
+    for line in outcomes.reconcile(year, members, own, granted, types):
         p = by_proposal[line.proposal.id] if line.proposal else None
         a = by_award[line.award.id] if line.award else None
         board_id = p.board_id if p else a.board_id
