@@ -90,13 +90,15 @@ class Names:
 def export_cluster(session: Session, cluster_id: int, year: int | None = None) -> dict:
     """The cluster's records (every year, or one): members, rules, pledge and targets, meetings, score sheet,
     ballot rounds with their versions and event log, proposals; the decisions and awards for its members' years;
-    and the boards and authorities they name."""
+    and the boards and authorities they name. Each kind of record is read once for all the years."""
     cluster = get(session, Cluster, cluster_id)
     names = Names(session)
     query = select(ClusterYear).where(ClusterYear.cluster_id == cluster_id).order_by(ClusterYear.year)
     if year is not None:
         query = query.where(ClusterYear.year == year)
-    years_out = [_year(session, cy, names) for cy in session.exec(query).all()]
+    cluster_years = session.exec(query).all()
+    loaded = Loaded(session, [cy.id for cy in cluster_years])
+    years_out = [_year(loaded, cy, names) for cy in cluster_years]
     members = {(m["board"], y["year"]) for y in years_out for m in y["members"]}
     decisions_out, past_out = _awards(session, names, members)
     authorities = {cluster.authority_id} | {a.id for a in names.authorities.values()
@@ -113,11 +115,53 @@ def export_cluster(session: Session, cluster_id: int, year: int | None = None) -
     }
 
 
-def _year(session: Session, cy: ClusterYear, names: Names) -> dict:
+def _grouped(session: Session, model, key, ids, *order) -> dict[int, list]:
+    """The rows of `model` whose `key` is one of `ids`, grouped by that key (one query; none without ids)."""
+    if not ids:
+        return {}
+    out: dict[int, list] = {}
+    for row in session.exec(select(model).where(col(key).in_(ids)).order_by(*order)).all():
+        out.setdefault(getattr(row, key.key), []).append(row)
+    return out
+
+
+class Loaded:
+    """Every record the years of an export need, each table read once for all of them (a long history does not
+    cost more statements than a short one)."""
+
+    def __init__(self, session: Session, cy_ids: list[int]):
+        self.memberships = _grouped(session, Membership, Membership.cluster_year_id, cy_ids)
+        self.rules = _grouped(session, VotingRule, VotingRule.cluster_year_id, cy_ids)
+        self.seats = _grouped(session, Seats, Seats.cluster_year_id, cy_ids)
+        self.pledges = _grouped(session, Pledge, Pledge.cluster_year_id, cy_ids)
+        self.signatures = _grouped(session, Signature, Signature.pledge_id,
+                                   [p.id for rows in self.pledges.values() for p in rows])
+        self.indicators = _grouped(session, Indicator, Indicator.cluster_year_id, cy_ids, Indicator.position,
+                                   Indicator.id)
+        self.targets = _grouped(session, Target, Target.indicator_id,
+                                [i.id for rows in self.indicators.values() for i in rows])
+        self.meetings = _grouped(session, Meeting, Meeting.cluster_year_id, cy_ids, Meeting.id)
+        self.present = _grouped(session, MeetingBoard, MeetingBoard.meeting_id,
+                                [m.id for rows in self.meetings.values() for m in rows])
+        self.criteria = _grouped(session, Criterion, Criterion.cluster_year_id, cy_ids, Criterion.position,
+                                 Criterion.id)
+        self.scores = _grouped(session, Score, Score.criterion_id,
+                               [c.id for rows in self.criteria.values() for c in rows])
+        self.rounds = _grouped(session, BallotRound, BallotRound.cluster_year_id, cy_ids, BallotRound.award_type_id,
+                               BallotRound.number)
+        round_ids = [r.id for rows in self.rounds.values() for r in rows]
+        self.revisions = _grouped(session, BallotRevision, BallotRevision.round_id, round_ids, BallotRevision.revision)
+        self.events = _grouped(session, BallotEvent, BallotEvent.round_id, round_ids, BallotEvent.seq)
+        self.proposals = _grouped(session, Proposal, Proposal.cluster_year_id, cy_ids, Proposal.id)
+        self.proposal_events = _grouped(session, ProposalEvent, ProposalEvent.proposal_id,
+                                        [p.id for rows in self.proposals.values() for p in rows], ProposalEvent.id)
+
+
+def _year(loaded: Loaded, cy: ClusterYear, names: Names) -> dict:
     board = names.board
-    memberships = session.exec(select(Membership).where(Membership.cluster_year_id == cy.id)).all()
-    rule = session.exec(select(VotingRule).where(VotingRule.cluster_year_id == cy.id)).first()
-    seats = session.exec(select(Seats).where(Seats.cluster_year_id == cy.id)).all()
+    memberships = loaded.memberships.get(cy.id, [])
+    rule = next(iter(loaded.rules.get(cy.id, [])), None)
+    seats = loaded.seats.get(cy.id, [])
     return {
         "year": cy.year, "host": board(cy.host_board_id), **fields(cy, ("conference_date", "conference_place",
                                                                           "note")),
@@ -126,50 +170,43 @@ def _year(session: Session, cy: ClusterYear, names: Names) -> dict:
         "rule": fields(rule, RULE_FIELDS) if rule else None,
         "seats": {names.awards[s.award_type_id]: s.seats for s in sorted(seats, key=lambda s: names.awards[
             s.award_type_id])},
-        "pledge": _pledge(session, cy, names),
-        "indicators": _indicators(session, cy, names),
-        "meetings": _meetings(session, cy, names),
-        "criteria": _criteria(session, cy, names),
-        "rounds": _rounds(session, cy, names),
-        "proposals": _proposals(session, cy, names),
+        "pledge": _pledge(loaded, cy, names),
+        "indicators": _indicators(loaded, cy, names),
+        "meetings": _meetings(loaded, cy, names),
+        "criteria": _criteria(loaded, cy, names),
+        "rounds": _rounds(loaded, cy, names),
+        "proposals": _proposals(loaded, cy, names),
     }
 
 
-def _pledge(session: Session, cy: ClusterYear, names: Names) -> dict | None:
-    pledge = session.exec(select(Pledge).where(Pledge.cluster_year_id == cy.id)).first()
+def _pledge(loaded: Loaded, cy: ClusterYear, names: Names) -> dict | None:
+    pledge = next(iter(loaded.pledges.get(cy.id, [])), None)
     if pledge is None:
         return None
-    signatures = session.exec(select(Signature).where(Signature.pledge_id == pledge.id)).all()
+    signatures = loaded.signatures.get(pledge.id, [])
     return {**fields(pledge, ("signed_on", "place", "text", "illustrative")), "host": names.board(
         pledge.host_board_id), "signatures": sorted(({"board": names.board(s.board_id), "signed": s.signed,
                                                        "signer": s.signer} for s in signatures),
                                                      key=lambda s: s["board"])}
 
 
-def _indicators(session: Session, cy: ClusterYear, names: Names) -> list:
-    rows = session.exec(select(Indicator).where(Indicator.cluster_year_id == cy.id)
-                        .order_by(Indicator.position, Indicator.id)).all()
-    targets = session.exec(select(Target).where(col(Target.indicator_id).in_([i.id for i in rows]))).all()
+def _indicators(loaded: Loaded, cy: ClusterYear, names: Names) -> list:
     return [{**fields(i, ("group", "name", "unit", "direction")), "targets": sorted(
         ({"board": names.board(t.board_id), **fields(t, ("target", "source", "actual"))}
-         for t in targets if t.indicator_id == i.id), key=lambda t: t["board"])} for i in rows]
+         for t in loaded.targets.get(i.id, [])), key=lambda t: t["board"])} for i in loaded.indicators.get(cy.id, [])]
 
 
-def _meetings(session: Session, cy: ClusterYear, names: Names) -> list:
-    rows = session.exec(select(Meeting).where(Meeting.cluster_year_id == cy.id).order_by(Meeting.id)).all()
-    present = session.exec(select(MeetingBoard).where(col(MeetingBoard.meeting_id).in_([m.id for m in rows]))).all()
+def _meetings(loaded: Loaded, cy: ClusterYear, names: Names) -> list:
     return [{**fields(m, ("kind", "held_on", "place", "delegates", "summary", "decisions")),
              "host": names.board(m.host_board_id),
-             "present": sorted(names.board(p.board_id) for p in present if p.meeting_id == m.id)} for m in rows]
+             "present": sorted(names.board(p.board_id) for p in loaded.present.get(m.id, []))}
+            for m in loaded.meetings.get(cy.id, [])]
 
 
-def _criteria(session: Session, cy: ClusterYear, names: Names) -> list:
-    rows = session.exec(select(Criterion).where(Criterion.cluster_year_id == cy.id)
-                        .order_by(Criterion.position, Criterion.id)).all()
-    scores = session.exec(select(Score).where(col(Score.criterion_id).in_([c.id for c in rows]))).all()
+def _criteria(loaded: Loaded, cy: ClusterYear, names: Names) -> list:
     return [{**fields(c, ("group", "code", "name", "max_points")), "scores": sorted(
         ({"board": names.board(s.board_id), **fields(s, ("self_score", "agreed"))}
-         for s in scores if s.criterion_id == c.id), key=lambda s: s["board"])} for c in rows]
+         for s in loaded.scores.get(c.id, [])), key=lambda s: s["board"])} for c in loaded.criteria.get(cy.id, [])]
 
 
 def round_label(year: int, award: str, number: int) -> str:
@@ -177,15 +214,9 @@ def round_label(year: int, award: str, number: int) -> str:
     return f"{year}/{award}/{number}"
 
 
-def _rounds(session: Session, cy: ClusterYear, names: Names) -> list:
-    rows = session.exec(select(BallotRound).where(BallotRound.cluster_year_id == cy.id)
-                        .order_by(BallotRound.award_type_id, BallotRound.number)).all()
+def _rounds(loaded: Loaded, cy: ClusterYear, names: Names) -> list:
+    rows = loaded.rounds.get(cy.id, [])
     labels = {r.id: round_label(cy.year, names.awards[r.award_type_id], r.number) for r in rows}
-    ids = [r.id for r in rows]
-    revisions = session.exec(select(BallotRevision).where(col(BallotRevision.round_id).in_(ids))
-                             .order_by(BallotRevision.revision)).all()
-    events = session.exec(select(BallotEvent).where(col(BallotEvent.round_id).in_(ids))
-                          .order_by(BallotEvent.seq)).all()
     board = names.board
     out = []
     for r in rows:
@@ -199,20 +230,17 @@ def _rounds(session: Session, cy: ClusterYear, names: Names) -> list:
                 "result": portable.result(json.loads(v.result), board) if v.result else None,
                 "entered_by": names.user(v.entered_by), "checked_by": names.user(v.checked_by),
                 "finalised_by": names.user(v.finalised_by), **fields(v, REVISION_TIMES),
-            } for v in revisions if v.round_id == r.id],
+            } for v in loaded.revisions.get(r.id, [])],
             "events": [portable.event(json.loads(e.payload), board, labels.get, lambda _cy, y=cy.year: y)
-                       for e in events if e.round_id == r.id],
+                       for e in loaded.events.get(r.id, [])],
         })
     return out
 
 
-def _proposals(session: Session, cy: ClusterYear, names: Names) -> list:
-    rows = session.exec(select(Proposal).where(Proposal.cluster_year_id == cy.id).order_by(Proposal.id)).all()
-    rounds = {r.id: r for r in session.exec(select(BallotRound).where(BallotRound.cluster_year_id == cy.id)).all()}
-    events = session.exec(select(ProposalEvent).where(col(ProposalEvent.proposal_id).in_([p.id for p in rows]))
-                          .order_by(ProposalEvent.id)).all()
+def _proposals(loaded: Loaded, cy: ClusterYear, names: Names) -> list:
+    rounds = {r.id: r for r in loaded.rounds.get(cy.id, [])}
     out = []
-    for p in rows:
+    for p in loaded.proposals.get(cy.id, []):
         source = rounds.get(p.round_id)
         out.append({
             "board": names.board(p.board_id), "award": names.awards[p.award_type_id],
@@ -220,7 +248,7 @@ def _proposals(session: Session, cy: ClusterYear, names: Names) -> list:
             **fields(p, ("votes", "share", "submission_number", "submission_date", "status", "override_reason")),
             "events": [{"kind": e.kind, "user": names.user(e.user_id), "at": value(e.at),
                         "payload": json.loads(e.payload) if e.payload else None}
-                       for e in events if e.proposal_id == p.id],
+                       for e in loaded.proposal_events.get(p.id, [])],
         })
     return sorted(out, key=lambda p: (p["award"], p["board"]))
 
