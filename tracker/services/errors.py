@@ -1,4 +1,7 @@
-"""Errors a use case raises, each with a message fit to show a user."""
+"""Errors a use case raises, each with a message fit to show a user, and the check of one typed text."""
+from flask_babel import lazy_gettext as _l
+
+from tracker.rules.text import has_control_characters, normalise
 
 
 class DomainError(Exception):
@@ -29,3 +32,16 @@ def check_version(row, expected: int | None) -> None:
     if expected is None or int(expected) != row.version:
         raise Conflict(row)
     row.version += 1
+
+
+def checked_text(value: str | None, *, field: str, limit: int, required=None) -> str:
+    """A typed text as kept: NFC and trimmed; refused beside `field` when longer than `limit`, when it holds
+    invisible control characters, or when empty and `required` (the message to show) is given."""
+    text = normalise(value or "")
+    if required is not None and not text:
+        raise DomainError(required, field)
+    if len(text) > limit:
+        raise DomainError(_l("At most %(max)d characters.", max=limit), field)
+    if has_control_characters(text):
+        raise DomainError(_l("The text contains invisible control characters; please retype it."), field)
+    return text

@@ -23,7 +23,7 @@ from tracker.rules.chain import canonical
 from tracker.rules.text import has_control_characters, normalise, vi_key
 from tracker.services import ballots, eligibility, years
 from tracker.services.catalog import get
-from tracker.services.errors import Conflict, DomainError, NotFound, check_version
+from tracker.services.errors import Conflict, DomainError, NotFound, check_version, checked_text
 
 MAX_NUMBER = 100  # the model's submission_number
 MAX_REASON = 2000  # the model's override_reason
@@ -225,13 +225,8 @@ def set_status(*, session: Session, user: User | None, proposal_id: int, version
 def save_override(*, session: Session, user: User | None, proposal_id: int, version: int | None,
                   reason: str) -> Proposal:
     """Keep a proposal despite an eligibility warning, with the reason (kept on the proposal and in its log)."""
-    reason = normalise(reason or "")
-    if not reason:
-        raise DomainError(_l("Say why the proposal goes ahead despite the warning."), "reason")
-    if len(reason) > MAX_REASON:
-        raise DomainError(_l("At most %(max)d characters.", max=MAX_REASON), "reason")
-    if has_control_characters(reason):
-        raise DomainError(_l("The text contains invisible control characters; please retype it."), "reason")
+    reason = checked_text(reason, field="reason", limit=MAX_REASON,
+                          required=_l("Say why the proposal goes ahead despite the warning."))
     proposal = _locked(session, proposal_id, version)
     proposal.override_reason = reason
     session.add(proposal)

@@ -8,8 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from tracker.models import ApiToken, User, utcnow
-from tracker.rules.text import has_control_characters, normalise
-from tracker.services.errors import DomainError, NotFound
+from tracker.services.errors import NotFound, checked_text
 
 SCHEME = "eat_"  # "emulation award tracker": a recognisable start, so a leaked token is easy to spot in a scan
 PREFIX_LENGTH = 10  # what the token list shows: the scheme and the first six random characters
@@ -25,13 +24,7 @@ def hash_token(raw: str) -> str:
 def create_token(*, session: Session, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for the user: returns the stored row and the token in full, which is shown once and is not
     kept anywhere."""
-    name = normalise(name or "")
-    if not name:
-        raise DomainError(_l("This field is required."), "name")
-    if len(name) > MAX_NAME:
-        raise DomainError(_l("At most %(max)d characters.", max=MAX_NAME), "name")
-    if has_control_characters(name):
-        raise DomainError(_l("The text contains invisible control characters; please retype it."), "name")
+    name = checked_text(name, field="name", limit=MAX_NAME, required=_l("This field is required."))
     raw = SCHEME + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(raw), prefix=raw[:PREFIX_LENGTH])
     session.add(token)

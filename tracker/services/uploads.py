@@ -19,8 +19,7 @@ from PIL import Image
 from sqlalchemy import event
 from sqlmodel import Session
 
-from tracker.rules.text import has_control_characters, normalise
-from tracker.services.errors import DomainError
+from tracker.services.errors import DomainError, checked_text
 
 log = logging.getLogger(__name__)
 
@@ -132,12 +131,7 @@ def _check_image(data: bytes, image_format: str) -> None:
 
 def check_caption(caption: str | None) -> str:
     """A caption: NFC, trimmed, at most 500 characters, no control characters."""
-    caption = normalise(caption or "")
-    if len(caption) > MAX_CAPTION:
-        raise DomainError(_l("At most %(max)d characters.", max=MAX_CAPTION), "caption")
-    if has_control_characters(caption):
-        raise DomainError(_l("The text contains invisible control characters; please retype it."), "caption")
-    return caption
+    return checked_text(caption, field="caption", limit=MAX_CAPTION)
 
 
 def pending_files(session: Session) -> dict[str, list]:
