@@ -301,4 +301,5 @@ class BallotEvent(SQLModel, table=True):
 
 
 from tracker.models.awards import *  # noqa: E402,F403 (proposals, decisions, awards, eligibility, re-exported)
+from tracker.models.security import *  # noqa: E402,F403 (failed logins and the audit log, re-exported)
 from tracker.models.work import *  # noqa: E402,F403 (the year's work, re-exported)
