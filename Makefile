@@ -8,7 +8,7 @@ MO     := $(PO:.po=.mo)
 
 install: $(STAMP) $(MO)
 
-.PHONY: install run test test-sqlite test-postgres lint translations extract system-deps clean bench
+.PHONY: install run test test-sqlite test-postgres lint security translations extract system-deps clean bench
 
 run: $(STAMP) $(MO)
 	$(FLASK) first-run
@@ -16,10 +16,14 @@ run: $(STAMP) $(MO)
 
 test: $(STAMP) $(MO)
 	@bash .ci/system-deps test
-	@$(MAKE) --no-print-directory lint test-sqlite test-postgres
+	@$(MAKE) --no-print-directory lint security test-sqlite test-postgres
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check tracker tests migrations
+
+# Static security analysis: no medium or high finding (each `# nosec BXXX` says why beside it).
+security: $(STAMP)
+	$(VENV)/bin/bandit -r tracker -ll
 
 test-sqlite: $(STAMP) $(MO)
 	$(PY) -m pytest

@@ -19,11 +19,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     config.load(app, test_config)
 
-    from tracker import auth, cli, db, i18n, views
+    from tracker import auth, cli, db, i18n, security, views
 
     db.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     cli.init_app(app)
     views.init_app(app)
+    security.init_app(app)
     return app

@@ -1,11 +1,12 @@
 """Login sessions and the access rule every route declares."""
+import time
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, g, jsonify, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user
+from flask_login import LoginManager, current_user, logout_user
 from sqlmodel import select
 
 from tracker.db import get_session
@@ -76,6 +77,29 @@ def require_password_change():
     return None
 
 
+def expire_session():
+    """End a login idle longer than SESSION_IDLE_MINUTES (30) or older than SESSION_MAX_HOURS (12): the browser
+    must log in again. Otherwise note that the session was seen now (at most once a minute, to keep the cookie
+    quiet)."""
+    if not current_user.is_authenticated:
+        return None
+    now = int(time.time())
+    config = current_app.config
+    login_at, seen_at = session.get("login_at"), session.get("seen_at")
+    idle, longest = 60 * config["SESSION_IDLE_MINUTES"], 3600 * config["SESSION_MAX_HOURS"]
+    if (not isinstance(login_at, int) or not isinstance(seen_at, int)
+            or now - seen_at > idle or now - login_at > longest):
+        logout_user()
+        session.clear()
+        if request.path.startswith("/api/"):
+            return jsonify(error=_("Your session has ended. Log in again.")), 401
+        flash(_("Your session has ended after a while without use. Log in again."), "info")
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    if now - seen_at >= 60:
+        session["seen_at"] = now
+    return None
+
+
 def forget_user(_exc: BaseException | None = None) -> None:
     """Drop the user loaded for this request, so the next request loads it afresh."""
     g.pop("_login_user", None)
@@ -84,5 +108,6 @@ def forget_user(_exc: BaseException | None = None) -> None:
 def init_app(app: Flask) -> None:
     """Install Flask-Login and the first-login password check."""
     login_manager.init_app(app)
+    app.before_request(expire_session)
     app.before_request(require_password_change)
     app.teardown_request(forget_user)

@@ -1,16 +1,18 @@
-"""Command-line tasks: migrate, create accounts, load the demo, first start, synthetic data."""
+"""Command-line tasks: migrate, create accounts, load the demo, first start, synthetic data, backups."""
 import time
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from tracker import migrate
 from tracker.db import get_engine, writer
 from tracker.models import Cluster, Role, User
-from tracker.services import accounts, demo, handover, handover_import, ledger, synthetic
+from tracker.services import accounts, audit, backup, demo, handover, handover_import, ledger, synthetic
 from tracker.services.errors import DomainError
 
 
@@ -82,6 +84,8 @@ def import_cluster(path: str) -> None:
             for problem in refused.problems:
                 click.echo(f"{problem.path}: {problem.message}", err=True)
             raise click.ClickException(f"Nothing imported: {len(refused.problems)} problems.") from None
+        audit.record(session, "import", address="command line", detail={
+            "what": "handover", "cluster": report.cluster.name, "created": report.created, "kept": report.kept})
         session.commit()
     click.echo(f"Imported {report.cluster.name}: years written {report.created or '-'}, "
                f"kept as they were {report.kept or '-'}.")
@@ -167,8 +171,85 @@ def verify() -> None:
         raise SystemExit(1)
 
 
+def _backups_dir() -> Path:
+    return Path(current_app.instance_path) / "backups"
+
+
+def _size(size: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return ""  # not reached
+
+
+def _echo_check(check: backup.Check) -> None:
+    """Print what checking a copy found: tables and rows, integrity, the ledger (problems on stderr)."""
+    if check.tables:
+        click.echo(f"  {len(check.tables)} tables, {check.rows} rows (revision {check.revision}).")
+    click.echo(f"  Checked: {check.method}.")
+    for note in check.notes:
+        click.echo(f"  Note: {note}")
+    for problem in check.integrity:
+        click.echo(f"  Integrity: {problem}", err=True)
+    if check.report is not None:
+        with force_locale("en"):  # the rest of these commands' output is English too
+            for problem in check.report.problems:
+                click.echo(f"  Ledger: {problem}", err=True)
+        report = check.report
+        click.echo(f"  Ledger: {report.rounds} rounds, {report.events} events, {report.finalised} finalised "
+                   f"results checked: {len(report.problems)} problems.")
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def backup_db(directory: Path | None) -> None:
+    """Copy the database (SQLite backup API, or pg_dump) into DIRECTORY (default instance/backups/) and check
+    the copy: it opens, its ballot ledger verifies. Exit 1 keeping no file when anything fails."""
+    try:
+        done = backup.backup(engine=get_engine(), directory=directory or _backups_dir())
+    except backup.Unverified as refused:
+        _echo_check(refused.check)
+        raise click.ClickException(str(refused)) from None
+    except backup.BackupError as error:
+        raise click.ClickException(f"Backup failed: {error} No backup was kept.") from None
+    click.echo(f"Backup written: {done.path} ({_size(done.size)})")
+    _echo_check(done.check)
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the database even though it holds data.")
+def restore_db(file: Path, yes: bool) -> None:
+    """Replace the database with a backup made by `backup`: check the backup, save the current database to
+    instance/backups/, copy the backup in, migrate it to the newest schema and verify the ballot ledger."""
+    engine = get_engine()
+    try:
+        held = backup.held_data(backup.contents(engine=engine))
+        if held and not yes:
+            listed = ", ".join(f"{name} {rows}" for name, rows in sorted(held.items()))
+            raise click.ClickException(
+                f"The database holds data ({sum(held.values())} rows: {listed}). Restoring {file} replaces all of "
+                "it with the backup; the current database is saved to instance/backups/ first. Run again with "
+                "--yes to do it.")
+        done = backup.restore(engine=engine, path=file, keep_directory=_backups_dir())
+    except backup.Unverified as refused:
+        _echo_check(refused.check)
+        raise click.ClickException(str(refused)) from None
+    except backup.BackupError as error:
+        raise click.ClickException(f"Restore failed: {error}") from None
+    if done.saved_to:
+        click.echo(f"The database as it was is saved in {done.saved_to}")
+    click.echo(f"Restored {file}")
+    _echo_check(done.check)
+    if not done.check.ok:
+        raise click.ClickException("The restored database fails the ledger verification (see above).")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (init_db, create_user, seed_demo, first_run, db_revision, verify, export_cluster, import_cluster,
-                    generate_data):
+                    generate_data, backup_db, restore_db):
         app.cli.add_command(command)

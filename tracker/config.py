@@ -20,11 +20,14 @@ DEFAULTS = {
     "UPLOAD_FOLDER": None,  # None: instance/uploads (meeting photos and scanned minutes)
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,  # one uploaded file
     "SQLITE_BUSY_TIMEOUT_MS": 15000,
+    "SESSION_IDLE_MINUTES": 30,  # a login unused this long ends
+    "SESSION_MAX_HOURS": 12,  # a login ends this long after it began, however busy
 }
 
 # Values read from the environment are strings; these keys are converted.
 _BOOLEAN = {"SESSION_COOKIE_SECURE", "WTF_CSRF_ENABLED"}
-_INTEGER = {"MAX_CONTENT_LENGTH", "SQLITE_BUSY_TIMEOUT_MS", "UPLOAD_MAX_BYTES"}
+_INTEGER = {"MAX_CONTENT_LENGTH", "SQLITE_BUSY_TIMEOUT_MS", "UPLOAD_MAX_BYTES", "SESSION_IDLE_MINUTES",
+            "SESSION_MAX_HOURS"}
 
 
 def load(app: Flask, test_config: dict | None) -> None:

@@ -4,7 +4,7 @@ import json
 
 from sqlmodel import select
 
-from tracker.models import Cluster
+from tracker.models import AuditEvent, Cluster
 from tracker.services import demo
 
 
@@ -22,6 +22,9 @@ def test_download_then_upload_by_an_administrator(client, db, login, tmp_path):
     response = client.post("/admin/handover", data={"file": (io.BytesIO(response.data), "goi.json")},
                            content_type="multipart/form-data")
     assert response.status_code == 302
+    db.rollback()  # a new snapshot: the upload committed in another session
+    [imported] = db.exec(select(AuditEvent).where(AuditEvent.kind == "import")).all()  # noted in the audit log
+    assert cluster.name in imported.detail
     # A broken package lists its problems with their paths; nothing is written.
     package["years"][0]["members"][0]["role"] = "chief"
     response = client.post("/admin/handover", data={"file": (io.BytesIO(json.dumps(package).encode()), "x.json")},
@@ -44,6 +47,9 @@ def test_the_commands_export_and_import(runner, db, tmp_path):
     assert json.loads(path.read_text(encoding="utf-8"))["years"][0]["year"] == 2017
     result = runner.invoke(args=["import-cluster", str(path)])
     assert result.exit_code == 0 and "2017" in result.output
+    db.rollback()
+    [imported] = db.exec(select(AuditEvent).where(AuditEvent.kind == "import")).all()  # the command is audited too
+    assert imported.address == "command line"
     path.write_text("{}", encoding="utf-8")
     result = runner.invoke(args=["import-cluster", str(path)])
     assert result.exit_code == 1 and "$:" in result.output

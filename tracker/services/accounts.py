@@ -8,11 +8,11 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, delete, select
 
 from tracker.models import Cluster, Role, SecretaryCluster, User
+from tracker.rules import passwords
 from tracker.services.errors import DomainError, NotFound, check_version
 
 # argon2id with the library's defaults (RFC 9106 low-memory profile: t=3, m=64 MiB, p=4).
 _hasher = PasswordHasher()
-MIN_PASSWORD_LENGTH = 10
 
 
 def hash_password(password: str) -> str:
@@ -34,11 +34,15 @@ def one_time_password() -> str:
 
 
 def check_new_password(password: str, *, field: str = "new_password") -> None:
-    """Refuse a password that is too short."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(
-            _l("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH), field
-        )
+    """Refuse a password that is too short, too long or one of the 10,000 most common ones (no composition rules,
+    as ASVS asks)."""
+    problem = passwords.password_problem(password)
+    if problem == "too_short":
+        raise DomainError(_l("The password must have at least %(n)d characters.", n=passwords.MIN_LENGTH), field)
+    if problem == "too_long":
+        raise DomainError(_l("The password must have at most %(n)d characters.", n=passwords.MAX_LENGTH), field)
+    if problem == "common":
+        raise DomainError(_l("This password is one of the most common ones: choose another."), field)
 
 
 def get_user(session: Session, user_id: int) -> User:

@@ -53,8 +53,10 @@ class ClusterData:
 
 
 def get(session: Session, model: type[SQLModel], row_id: int, *, for_update: bool = False):
-    """The row of `model` with this id, or NotFound; locked for the transaction when asked."""
-    row = session.get(model, row_id, with_for_update=for_update or None)
+    """The row of `model` with this id, or NotFound; locked for the transaction when asked, and then read again
+    as stored: a copy loaded earlier in the request (to fill a form) must not stand in for the locked row, or its
+    version check would compare against a value another transaction has since changed."""
+    row = session.get(model, row_id, with_for_update=for_update or None, populate_existing=for_update)
     if row is None:
         raise NotFound
     return row

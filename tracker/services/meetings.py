@@ -81,7 +81,7 @@ def get_meeting(session: Session, *, cluster_id: int, year: int, meeting_id: int
     query = (select(Meeting, ClusterYear).join(ClusterYear, ClusterYear.id == Meeting.cluster_year_id)
              .where(Meeting.id == meeting_id, ClusterYear.cluster_id == cluster_id, ClusterYear.year == year))
     if for_update:
-        query = query.with_for_update(of=Meeting)
+        query = query.with_for_update(of=Meeting).execution_options(populate_existing=True)  # read as locked
     row = session.exec(query).first()
     if row is None:
         raise NotFound

@@ -1,7 +1,8 @@
 """Blueprints, one per area, and the error pages."""
-from flask import Flask, abort, render_template
+from flask import Flask, abort, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.db import get_session
 from tracker.services.errors import NotFound
@@ -37,6 +38,18 @@ def init_app(app: Flask) -> None:
                    proposals, decisions, eligibility, handover, reports, tokens, api):
         app.register_blueprint(module.bp)
 
+    def _note_refusal() -> None:
+        """A refused access goes to the audit log, in a transaction of its own (the request's is rolled back)."""
+        from tracker.views._audit import note
+
+        db = get_session()
+        try:
+            db.rollback()
+            note("forbidden", method=request.method, path=request.path[:300])
+            db.commit()
+        except SQLAlchemyError:  # the log must not turn a refusal into an error page
+            db.rollback()
+
     def error_page(status: int, title: str, message: str):
         return render_template("error.html", status=status, title=title, message=message), status
 
@@ -53,6 +66,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(403)
     def forbidden(_error):
+        _note_refusal()
         return error_page(403, _("Not allowed"),
                           _("Your account may not do this. Ask an administrator if you need it."))
 

@@ -13,6 +13,7 @@ from tracker.pledge_forms import ImportForm, UploadForm
 from tracker.rules.text import vi_sorted
 from tracker.services import catalog, sheets, years
 from tracker.services.errors import Conflict, DomainError
+from tracker.views._audit import note
 from tracker.views._forms import show_errors
 
 MAX_UPLOAD = 2_000_000  # an Excel template of a national cluster is far below this
@@ -83,6 +84,7 @@ def confirm_import(page: YearPage, *, salt: str, apply, back_url: str):
         flash(_("Someone saved these figures after your file was checked. Nothing of yours was saved. "
                 "Download the template again, or upload your file again to see what changed."), "danger")
     else:
+        note("import", what=salt, cluster=page.cluster.id, year=page.year, changed=changed)
         db.commit()
         flash(_("Imported: %(n)d values changed.", n=changed), "success")
     return redirect(back_url)

@@ -1,5 +1,5 @@
 """Accounts, for administrators: create, edit roles and clusters, disable, re-enable, reset a password."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
@@ -9,8 +9,9 @@ from tracker.db import get_session
 from tracker.forms import ActionForm, AwardTypeForm, UserForm, award_kind_choices, role_choices
 from tracker.models import AwardType, Cluster, SecretaryCluster, User
 from tracker.rules.text import vi_sorted
-from tracker.services import accounts, catalog, ledger, voting
+from tracker.services import accounts, audit, catalog, ledger, voting
 from tracker.services.errors import DomainError
+from tracker.views._audit import note
 from tracker.views._forms import data_for, run_edit, show_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -51,6 +52,7 @@ def user_new():
             db.rollback()
             show_errors(form, error)
         else:
+            note("account_created", account=user.username, role=user.role)
             db.commit()
             # Rendered, not redirected: the password must not travel in the session cookie.
             return render_template("admin/password_shown.html", user=user, password=password)
@@ -67,11 +69,16 @@ def user_edit(user_id: int):
     form.role.choices = role_choices()
     form.clusters.choices = _cluster_choices(db)
     form.username.data = user.username  # the username is not editable
+    def save():
+        changed = accounts.update_user(session=db, user_id=user_id, version=form.version.data, role=form.role.data,
+                                       full_name=form.full_name.data, cluster_ids=form.clusters.data)
+        note("account_changed", account=changed.username, role=changed.role,
+             clusters=sorted(accounts.assigned_cluster_ids(db, user_id)))
+        return changed
+
     return run_edit(
         form=form,
-        save=lambda: accounts.update_user(
-            session=db, user_id=user_id, version=form.version.data, role=form.role.data,
-            full_name=form.full_name.data, cluster_ids=form.clusters.data),
+        save=save,
         conflict_fields=["full_name", "role"],
         template="admin/user_edit.html",
         saved=_("Account %(name)s saved.", name=user.username),
@@ -94,6 +101,7 @@ def user_toggle(user_id: int):
             db.rollback()
             flash(str(error.message), "danger")
         else:
+            note("account_enabled" if user.active else "account_disabled", account=user.username)
             db.commit()
             if user.active:
                 flash(_("Account %(name)s enabled.", name=user.username), "success")
@@ -111,8 +119,34 @@ def user_reset(user_id: int):
     if not form.validate_on_submit():
         return redirect(url_for("admin.users"))
     user, password = accounts.reset_password(session=db, user_id=user_id)
+    note("password_reset", account=user.username)
     db.commit()
     return render_template("admin/password_shown.html", user=user, password=password)
+
+
+@bp.route("/users/<int:user_id>/sessions", methods=["POST"])
+@access(ADMIN)
+def user_sessions(user_id: int):
+    """End every session of an account: each browser where it is logged in must log in again."""
+    db = get_session()
+    form = ActionForm()
+    if form.validate_on_submit():
+        user = accounts.get_user(db, user_id)
+        accounts.end_sessions(session=db, user=user)
+        note("sessions_ended", account=user.username)
+        db.commit()
+        flash(_("Every session of %(name)s has ended.", name=user.username), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/audit")
+@access(ADMIN)
+def audit_log():
+    """The audit log, newest first, a page at a time, optionally of one kind."""
+    kind = request.args.get("kind", "")
+    kind = kind if kind in audit.KINDS else None
+    found = audit.page(get_session(), number=request.args.get("page", 1, type=int), kind=kind)
+    return render_template("admin/audit.html", found=found, kind=kind, kinds=audit.KINDS)
 
 
 

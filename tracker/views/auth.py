@@ -1,13 +1,18 @@
 """Logging in and out, and changing one's own password."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import time
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from tracker.auth import PUBLIC, READ, access, is_safe_next
 from tracker.db import get_session
 from tracker.forms import ActionForm, LoginForm, PasswordForm
-from tracker.services import accounts
+from tracker.rules.throttle import Refusal
+from tracker.services import accounts, audit, throttle
 from tracker.services.errors import DomainError
+from tracker.views._audit import address
 from tracker.views._forms import show_errors
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -16,19 +21,43 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 @bp.route("/login", methods=["GET", "POST"])
 @access(PUBLIC)
 def login():
-    """The login form; after login, go where the user was heading if that is on this site."""
+    """The login form; after login, go where the user was heading if that is on this site. Too many failures
+    for an account refuse the next attempts for a while, before the password is even checked."""
     form = LoginForm(next=request.args.get("next", ""))
+    status = 200
     if form.validate_on_submit():
         db = get_session()
-        user = accounts.authenticate(session=db, username=form.username.data, password=form.password.data)
-        if user is not None:
+        name, here = form.username.data, address()
+        refusal = throttle.refused(db, username=name, address=here)
+        if refusal is not None:
+            audit.record(db, "login_throttled", username=name, address=here, detail={"why": str(refusal)})
             db.commit()
+            form.password.errors = [THROTTLED[refusal]]
+            return render_template("auth/login.html", form=form), 429
+        user = accounts.authenticate(session=db, username=name, password=form.password.data)
+        if user is not None:
+            audit.record(db, "login", user=user, address=here)
+            db.commit()
+            session.clear()  # a new session: nothing from before the login carries over
             login_user(user)
+            session["login_at"] = session["seen_at"] = int(time.time())
             target = form.next.data
             return redirect(target if is_safe_next(target) else url_for("main.index"))
+        throttle.record_failure(db, username=name, address=here)
+        audit.record(db, "login_failed", username=name, address=here)
+        db.commit()
         form.password.errors = [_("Wrong username or password, or the account is disabled.")]
-    status = 422 if form.errors else 200
+    if form.errors:
+        status = 422
     return render_template("auth/login.html", form=form), status
+
+
+THROTTLED = {
+    Refusal.ADDRESS: _l("Too many failed attempts for this account from this computer. Wait a minute, then try "
+                        "again."),
+    Refusal.ACCOUNT: _l("Too many failed attempts for this account in the last hour. Wait, or ask an "
+                        "administrator to check the account."),
+}
 
 
 @bp.route("/logout", methods=["POST"])
@@ -39,8 +68,10 @@ def logout():
     if form.validate_on_submit():
         db = get_session()
         accounts.end_sessions(session=db, user=current_user._get_current_object())
+        audit.record(db, "logout", user=current_user._get_current_object(), address=address())
         db.commit()
         logout_user()
+        session.clear()
         flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -60,6 +91,7 @@ def password():
             db.rollback()
             show_errors(form, error)
         else:
+            audit.record(db, "password_changed", user=user, address=address())
             db.commit()
             login_user(user)  # the token changed: keep this browser logged in, end the others
             flash(_("Your password has been changed."), "success")

@@ -19,6 +19,7 @@ from tracker.rules.text import vi_sorted
 from tracker.services import ballots, catalog, eligibility, papers, scores, voting, years
 from tracker.services.errors import Conflict, DomainError
 from tracker.services.permissions import can_edit_cluster
+from tracker.views._audit import note
 from tracker.views._forms import conflict_message, run_edit, show_errors
 
 bp = Blueprint("ballots", __name__, url_prefix="/clusters/<int:cluster_id>")
@@ -138,8 +139,9 @@ def _figures_page(cluster_id: int, round_id: int, mode: str):
     save = {
         "enter": lambda: ballots.enter(session=db, user=current_user, round_id=round_id, version=form.version.data,
                                        figures=figures_from(form), meeting=_meeting(form)),
-        "amend": lambda: ballots.amend(session=db, user=current_user, round_id=round_id, version=form.version.data,
-                                       figures=figures_from(form), reason=form.reason.data),
+        "amend": lambda: _amended(ballots.amend(session=db, user=current_user, round_id=round_id,
+                                                version=form.version.data, figures=figures_from(form),
+                                                reason=form.reason.data)),
     }[mode]
     saved = _("The counts are saved; the result is shown below.") if mode == "enter" else _(
         "The amendment is saved; it is checked and finalised like the first counts.")
@@ -241,7 +243,18 @@ def confirm(cluster_id: int, round_id: int):
 @access(EDIT_CLUSTER, can_edit_cluster)
 def finalise(cluster_id: int, round_id: int):
     """Lock the round and its result."""
-    return _step(cluster_id, round_id, ballots.finalise, _("The round is finalised and locked."))
+    def finalise_noted(**kw):
+        round_ = ballots.finalise(**kw)
+        note("finalised", round=round_.id, revision=round_.revision)
+        return round_
+
+    return _step(cluster_id, round_id, finalise_noted, _("The round is finalised and locked."))
+
+
+def _amended(round_):
+    """Note an amendment of finalised counts in the audit log."""
+    note("amended", round=round_.id, revision=round_.revision)
+    return round_
 
 
 @bp.route("/ballots/<int:round_id>/runoff", methods=["POST"])

@@ -11,6 +11,7 @@ from tracker.auth import ADMIN, READ, access
 from tracker.db import get_session
 from tracker.models import Cluster
 from tracker.services import catalog, handover, handover_import
+from tracker.views._audit import note
 
 bp = Blueprint("handover", __name__)
 MAX_BYTES = 20 * 1024 * 1024
@@ -51,6 +52,7 @@ def upload():
             db.rollback()
             problems = refused.problems
         else:
+            note("import", what="handover", cluster=report.cluster.name, created=report.created, kept=report.kept)
             db.commit()
             flash(_("Imported %(cluster)s: years written %(created)s; years already here, kept: %(kept)s.",
                     cluster=report.cluster.name, created=", ".join(map(str, report.created)) or "—",

@@ -64,7 +64,8 @@ class Writer:
         if self.session.get_bind().dialect.name == "postgresql":
             for name in self.next_id:
                 if self.counts[name]:
-                    self.session.execute(text(
-                        f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), (SELECT max(id) FROM \"{name}\"))"))
+                    table = self.tables[name]
+                    sequence = func.pg_get_serial_sequence(f'"{name}"', "id")  # bound parameters, not SQL text
+                    self.session.execute(select(func.setval(sequence, select(func.max(table.c.id)).scalar_subquery())))
         self.session.flush()
         return dict(self.counts)
