@@ -18,6 +18,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     config.load(app, test_config)
+    if app.config["PROXY_COUNT"]:  # the client's address and scheme as the trusted proxies pass them on
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from tracker import auth, cli, db, i18n, security, views
 

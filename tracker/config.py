@@ -22,12 +22,13 @@ DEFAULTS = {
     "SQLITE_BUSY_TIMEOUT_MS": 15000,
     "SESSION_IDLE_MINUTES": 30,  # a login unused this long ends
     "SESSION_MAX_HOURS": 12,  # a login ends this long after it began, however busy
+    "PROXY_COUNT": 0,  # reverse proxies in front that set X-Forwarded-For/-Proto (trusted for the client address)
 }
 
 # Values read from the environment are strings; these keys are converted.
 _BOOLEAN = {"SESSION_COOKIE_SECURE", "WTF_CSRF_ENABLED"}
 _INTEGER = {"MAX_CONTENT_LENGTH", "SQLITE_BUSY_TIMEOUT_MS", "UPLOAD_MAX_BYTES", "SESSION_IDLE_MINUTES",
-            "SESSION_MAX_HOURS"}
+            "SESSION_MAX_HOURS", "PROXY_COUNT"}
 
 
 def load(app: Flask, test_config: dict | None) -> None:

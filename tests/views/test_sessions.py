@@ -203,3 +203,20 @@ def test_finalisation_and_amendment_are_in_the_audit_log(client, db, flag):  # n
     lines = [(e.kind, e.username) for e in db.exec(select(AuditEvent).order_by(AuditEvent.id)).all()
              if e.kind in ("finalised", "amended")]
     assert lines == [("finalised", "thu_ky_2"), ("amended", "thu_ky_2")]
+
+
+def test_behind_a_configured_proxy_the_clients_address_is_logged(database_url, tmp_path, make_user, db):
+    from tracker import create_app
+
+    make_user("lan", "viewer")
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "proxy", "TESTING": True,
+                      "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": str(tmp_path), "PROXY_COUNT": 1})
+    forwarded = {"X-Forwarded-For": "203.0.113.7"}
+    log_in(app.test_client(), "lan", "sai", headers=forwarded)
+    plain = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "proxy", "TESTING": True,
+                        "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": str(tmp_path)})
+    log_in(plain.test_client(), "lan", "sai", headers=forwarded)  # without the setting the header is not trusted
+    for each in (app, plain):
+        each.extensions["engine"].dispose()
+    assert [e.address for e in db.exec(select(AuditEvent).order_by(AuditEvent.id)).all()] == [
+        "203.0.113.7", "127.0.0.1"]
