@@ -19,6 +19,12 @@ PASSWORD = "correct horse battery"
 SEEDED = ("award_type", "eligibility_rule")  # tables the migrations fill: restored after each PostgreSQL test
 
 
+def pytest_configure(config):
+    """The `slow` marker (tests/slow/conftest.py runs those tests only when asked: `make test-slow`)."""
+    config.addinivalue_line("markers", "slow: run only by `make test-slow`, when tests/slow is named, or with "
+                                       "TRACKER_RUN_SLOW=1")
+
+
 @pytest.fixture(scope="session")
 def _template_db(tmp_path_factory):
     """Migrate once: a SQLite file copied for each test, or the PostgreSQL schema emptied after each test."""

@@ -169,3 +169,12 @@ def test_pages_run_a_bounded_number_of_queries(client, login, make_board, make_c
     for url, (small_count, big_count) in counts.items():
         assert big_count == small_count, url
         assert big_count <= 16, url
+
+
+def test_a_file_sent_under_a_text_field_is_refused_not_a_crash(client, login):
+    import io
+
+    login(as_role="admin")
+    response = client.post("/boards/new", data={"short_name": (io.BytesIO(b"MZ\x90\x00"), "x.exe"), "name": "Ban"},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400

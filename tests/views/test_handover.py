@@ -53,3 +53,15 @@ def test_the_commands_export_and_import(runner, db, tmp_path):
     path.write_text("{}", encoding="utf-8")
     result = runner.invoke(args=["import-cluster", str(path)])
     assert result.exit_code == 1 and "$:" in result.output
+
+
+def test_a_package_over_the_size_limit_is_refused_with_a_message(client, db, login, monkeypatch):
+    from tracker.views import handover as view
+
+    login(as_role="admin")
+    monkeypatch.setattr(view, "MAX_BYTES", 100)
+    response = client.post("/admin/handover", data={"file": (io.BytesIO(b"{" + b" " * 200 + b"}"), "goi.json")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422 and "lớn hơn" in response.get_data(as_text=True)
+    db.rollback()
+    assert db.exec(select(AuditEvent).where(AuditEvent.kind == "import")).all() == []

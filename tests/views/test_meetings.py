@@ -162,6 +162,8 @@ def test_a_pdf_is_listed_as_a_link_and_served_under_its_name_whatever_it_holds(a
     (b"Just a text file, not a photo.\n", "anh.jpg"),
     (b"", "anh.png"),
     (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "logo.png"),
+    (b'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+     b"<svg xmlns='http://www.w3.org/2000/svg'><text>&b;</text></svg>", "anh.jpg"),  # XML entities: not an image
     (pdf_bytes(), "anh.png"),
 ])
 def test_a_file_that_is_not_what_it_claims_is_refused_with_a_message(app, client, db, recorded, content, name):

@@ -82,6 +82,13 @@ def init_app(app: Flask) -> None:
     def too_large(_error):
         return error_page(413, _("Too large"), _("What was sent is too large."))
 
+    @app.before_request
+    def refuse_stray_files():
+        """Every upload field is named `file`: a file sent under any other name is refused, never handed to a
+        text or number field."""
+        if set(request.files) - {"file"}:
+            abort(400)
+
     @app.url_value_preprocessor
     def refuse_impossible_ids(_endpoint, values):
         """Ids and years no record can have are simply not found (the database would refuse the number)."""

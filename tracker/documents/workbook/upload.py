@@ -3,6 +3,7 @@ and columns are matched by their keys and every editable cell is checked; every 
 import contextlib
 import io
 import warnings
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,6 +43,8 @@ OTHER_TEMPLATE = _l("This file is the template of another year, cluster or table
 LAYOUT = _l("The layout of the template was changed. Download the template again and fill it in without adding "
             "or removing columns.")
 UNKNOWN_ROW = _l("This row is not part of the table; download the template again.")
+DOCTYPE = _l("This workbook contains XML declarations that Excel never writes (a DOCTYPE). Download the template "
+             "again, fill it in and upload it again.")
 DUPLICATE_ROW = _l("This row appears twice in the file; delete one of the copies.")
 
 
@@ -57,6 +60,7 @@ class _Line:
 def read(data: bytes, filename: str, expected: Sheet, *, locale: str = "vi", max_bytes: int = 2_000_000) -> Reading:
     """Read an uploaded template against the table it should be; raises only Refused, bad cells are collected."""
     check_container(data, filename, max_bytes, locale)
+    _refuse_doctypes(data)
     workbook = None
     try:
         with warnings.catch_warnings():
@@ -74,6 +78,22 @@ def read(data: bytes, filename: str, expected: Sheet, *, locale: str = "vi", max
             with contextlib.suppress(Exception):  # closing an in-memory archive; nothing to report
                 workbook.close()
     return _interpret(columns, lines, expected, locale)
+
+
+def _refuse_doctypes(data: bytes) -> None:
+    """Refuse a package whose XML parts declare a DOCTYPE (entity expansion, external entities): Excel never writes
+    one, and without defusedxml openpyxl's parser would see it. The container check bounds what is unpacked here."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for member in archive.infolist():
+                content = archive.read(member)
+                if any(mark in content.lower() for mark in (b"<!doctype", b"<\x00!\x00d\x00o\x00c\x00t\x00",
+                                                            b"\x00<\x00!\x00d\x00o\x00c\x00t", b"<!entity")):
+                    raise Refused(DOCTYPE)
+    except Refused:
+        raise
+    except Exception as exc:  # a member that cannot be unpacked
+        raise Refused(UNREADABLE) from exc
 
 
 def _check_meta(workbook, expected: Sheet) -> None:
