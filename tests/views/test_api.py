@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from tests.conftest import PASSWORD
 from tests.services.test_ballots import award
-from tracker.models import ApiToken, Authority, Board, User
+from tracker.models import ApiToken, AuditEvent, Authority, Board, User
 from tracker.rules.rounds import Figures
 from tracker.rules.voting import RuleValues
 from tracker.services import ballots, decisions, proposals, tokens, voting
@@ -478,6 +478,11 @@ def test_a_token_is_shown_once_in_full_kept_as_a_hash_listed_and_revoked(app, cl
     assert reader.get("/api/v1/boards", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
     page = client.get("/account/tokens/").get_data(as_text=True)
     assert f'id="token-{row.id}"' in page and 'name="token_id"' not in page  # listed, without a revoke button
+    db.rollback()
+    lines = [(e.kind, e.user_id) for e in db.exec(select(AuditEvent).order_by(AuditEvent.id)).all()
+             if e.kind.startswith("token")]
+    assert lines == [("token_created", user.id), ("token_revoked", user.id)]  # in the audit log, never the token
+    assert not any(raw in e.detail for e in db.exec(select(AuditEvent)).all())
 
 
 def test_a_token_needs_a_name_and_only_its_owner_sees_and_revokes_it(app, client, login, db, make_user):

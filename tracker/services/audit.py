@@ -28,6 +28,8 @@ KINDS = {
     "password_reset": _l("one-time password issued"),
     "password_changed": _l("password changed"),
     "sessions_ended": _l("sessions ended by an administrator"),
+    "token_created": _l("API token created"),
+    "token_revoked": _l("API token revoked"),
 }
 PER_PAGE = 100
 

@@ -8,6 +8,7 @@ from tracker.auth import READ, access
 from tracker.db import get_session
 from tracker.services import tokens as service
 from tracker.services.errors import DomainError
+from tracker.views._audit import note
 from tracker.views._forms import show_errors
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
@@ -40,6 +41,7 @@ def create():
             db.rollback()
             show_errors(form, error)
         else:
+            note("token_created", token=token.prefix, name=token.name)
             db.commit()
             response = render_template("tokens/created.html", token=token, raw=raw)
             return response, 200, {"Cache-Control": "no-store"}
@@ -56,6 +58,7 @@ def revoke():
     if token_id is not None:
         db = get_session()
         token = service.revoke_token(session=db, user=current_user, token_id=token_id)
+        note("token_revoked", token=token.prefix, name=token.name)
         db.commit()
         flash(_("Token “%(name)s” revoked: it no longer opens the API.", name=token.name), "success")
     return redirect(url_for("tokens.index"))
