@@ -15,8 +15,8 @@ def _config(connection=None) -> Config:
     return config
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the database to the newest revision; running it again changes nothing."""
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database to the newest revision (or to `revision`); running it again changes nothing."""
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
         raw = connection.connection.driver_connection
@@ -26,7 +26,7 @@ def upgrade(engine: Engine) -> None:
             raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with connection.begin():
-                command.upgrade(_config(connection), "head")
+                command.upgrade(_config(connection), revision)
         finally:
             if sqlite:
                 raw.execute("PRAGMA foreign_keys=ON")

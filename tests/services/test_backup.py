@@ -11,8 +11,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlmodel import Session, select
@@ -103,21 +101,8 @@ def revisions() -> list[str]:
 
 
 def upgrade_to(engine: Engine, revision: str) -> None:
-    """Migrate to one revision the way tracker.migrate.upgrade migrates to the newest."""
-    config = Config()
-    config.set_main_option("script_location", str(migrate.MIGRATIONS))
-    sqlite = engine.dialect.name == "sqlite"
-    with engine.connect() as connection:
-        raw = connection.connection.driver_connection
-        if sqlite:
-            raw.execute("PRAGMA foreign_keys=OFF")
-        try:
-            with connection.begin():
-                config.attributes["connection"] = connection
-                command.upgrade(config, revision)
-        finally:
-            if sqlite:
-                raw.execute("PRAGMA foreign_keys=ON")
+    """Migrate to one revision, as the application migrates to the newest."""
+    migrate.upgrade(engine, revision)
 
 
 def tamper(engine: Engine) -> int:

@@ -2,61 +2,27 @@
 killed with SIGKILL twenty times at random moments and started again. Every save the server acknowledged (the
 redirect to the new board's page) must be in the database afterwards, with its values, and the SQLite file must
 pass `PRAGMA integrity_check`. A save in flight at the kill was never acknowledged and may be lost."""
-import http.client
 import os
 import random
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from http.cookiejar import CookieJar
-from pathlib import Path
 
 from sqlmodel import select
 
 from tests.conftest import PASSWORD
+from tests.served import CONNECTION_LOST, answers, browser, environment, free_port, gunicorn, send, wait_until
 from tracker.models import Board
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 CLIENTS, KILLS = 4, 20
 ACKS_BEFORE_KILL = 3  # each server generation acknowledges at least this many saves before it is killed
 SAVED = re.compile(r"^(?:https?://[^/]+)?/boards/(\d+)$")
-CONNECTION_LOST = (OSError, http.client.HTTPException)  # refused, reset, closed mid-answer, timed out
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def _browser():
-    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()), NoRedirect())
-
-
-def _send(opener, url, data=None) -> tuple[int, str]:
-    body = urllib.parse.urlencode(data).encode() if data is not None else None
-    try:
-        with opener.open(urllib.request.Request(url, data=body), timeout=20) as answer:
-            return answer.status, answer.read().decode()
-    except urllib.error.HTTPError as error:  # redirects are not followed: a 302 answers where it leads
-        with error:
-            return error.code, error.headers.get("Location") if error.code == 302 else error.read().decode()
 
 
 @dataclass
@@ -74,11 +40,11 @@ class Run:
 
 def _client(base: str, number: int, run: Run) -> None:
     """One browser: log in, then add boards one after another until told to stop; log in again when needed."""
-    opener, logged_in, count = _browser(), False, 0
+    opener, logged_in, count = browser(), False, 0
     while not run.stop.is_set():
         try:
             if not logged_in:
-                status, where = _send(opener, base + "/auth/login", {"username": f"quantri{number}",
+                status, where = send(opener, base + "/auth/login", {"username": f"quantri{number}",
                                                                      "password": PASSWORD})
                 if status != 302:
                     with run.lock:
@@ -91,7 +57,7 @@ def _client(base: str, number: int, run: Run) -> None:
                       "province": f"Tỉnh {number}", "note": f"Ghi chú của {short}: đã lưu trước khi sập",
                       "version": ""}
             before = run.generation
-            status, where = _send(opener, base + "/boards/new", values)
+            status, where = send(opener, base + "/boards/new", values)
             after = run.generation
         except CONNECTION_LOST:
             with run.lock:
@@ -111,40 +77,23 @@ def _client(base: str, number: int, run: Run) -> None:
                 return
 
 
-def _wait_until(condition, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
-
-
-def _answers(base: str) -> bool:
-    try:
-        with urllib.request.urlopen(base + "/auth/login", timeout=2) as answer:
-            return answer.status == 200
-    except CONNECTION_LOST:
-        return False
-
-
 def test_twenty_kills_during_a_stream_of_saves_lose_no_acknowledged_save(database_url, db, make_user, tmp_path):
     for n in range(CLIENTS):
         make_user(f"quantri{n}", "admin")
     seed = int(os.environ.get("TRACKER_CRASH_SEED", random.randrange(1 << 30)))
     rng = random.Random(seed)
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "TRACKER_DATABASE_URL": database_url, "TRACKER_SECRET_KEY": "crash",
-           "TRACKER_WTF_CSRF_ENABLED": "0", "TRACKER_UPLOAD_FOLDER": str(tmp_path / "uploads")}
-    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "tracker.wsgi:app"]
+    env = environment(database_url, tmp_path, "crash")
     run = Run()
     started = time.monotonic()
     with open(tmp_path / "gunicorn.log", "ab") as log:
 
         def start() -> subprocess.Popen:
             # Its own process group, so one killpg takes the master and every worker at once.
-            server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
+            server = gunicorn(port, 2, env, stdout=log, stderr=log, start_new_session=True)
             try:
-                _wait_until(lambda: _answers(base), 30, "the server to answer")
+                wait_until(lambda: answers(base), 30, "the server to answer")
             except AssertionError:
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait(timeout=10)
@@ -158,7 +107,7 @@ def test_twenty_kills_during_a_stream_of_saves_lose_no_acknowledged_save(databas
                 try:
                     for _ in range(KILLS):
                         generation = run.generation
-                        _wait_until(lambda g=generation: run.per_generation[g] >= ACKS_BEFORE_KILL or run.unexpected,
+                        wait_until(lambda g=generation: run.per_generation[g] >= ACKS_BEFORE_KILL or run.unexpected,
                                     30, f"saves acknowledged by server {generation}")
                         assert not run.unexpected, run.unexpected
                         time.sleep(rng.uniform(0, 0.4))  # a random moment in the stream of saves
@@ -166,7 +115,7 @@ def test_twenty_kills_during_a_stream_of_saves_lose_no_acknowledged_save(databas
                         server.wait(timeout=10)
                         run.generation += 1
                         server = start()
-                    _wait_until(lambda: run.per_generation[KILLS] >= ACKS_BEFORE_KILL or run.unexpected, 30,
+                    wait_until(lambda: run.per_generation[KILLS] >= ACKS_BEFORE_KILL or run.unexpected, 30,
                                 "saves acknowledged by the last server")
                 finally:
                     run.stop.set()
