@@ -29,7 +29,6 @@ from tracker.models import (
     Membership,
     Proposal,
     ProposalEvent,
-    ProposalStatus,
     Role,
     SecretaryCluster,
     User,
@@ -39,7 +38,7 @@ from tracker.rules.authorities import in_force, successors
 from tracker.rules.chain import canonical
 from tracker.rules.membership import Span, exists_in
 from tracker.rules.text import has_control_characters, normalise, vi_key
-from tracker.services import uploads
+from tracker.services import proposals, uploads
 from tracker.services.catalog import get
 from tracker.services.errors import DomainError, NotFound, check_version
 
@@ -47,18 +46,9 @@ MAX_NUMBER, MAX_SIGNER, MAX_NOTE, MAX_AWARD_NOTE = 100, 200, 2000, 500
 MIN_YEAR, MAX_YEAR = 1945, 2100  # the first emulation awards date from 1945
 _STORED_NAME = re.compile(r"[0-9a-f]{32}\.pdf")
 
-STATUS_LABELS = {
-    ProposalStatus.DRAFT: _l("draft"),
-    ProposalStatus.SUBMITTED: _l("submitted"),
-    ProposalStatus.GRANTED: _l("granted"),
-    ProposalStatus.GRANTED_OTHER: _l("granted as another form"),
-    ProposalStatus.NOT_GRANTED: _l("not granted"),
-}
-
-
 def status_label(status: str | None):
     """A proposal's status in words ("" for none; an unknown stored value as it is)."""
-    return "" if status is None else STATUS_LABELS.get(status, status)
+    return "" if status is None else proposals.status_label(status)
 
 
 def _day(value: date) -> str:

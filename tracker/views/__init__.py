@@ -34,6 +34,9 @@ def init_app(app: Flask) -> None:
     )
 
     csrf.init_app(app)
+    from tracker.services.years import role_label
+
+    app.jinja_env.globals["role_label"] = role_label  # a member's role in words, on every page that lists members
     for module in (main, auth, admin, authorities, boards, clusters, years, ballots, pledges, scores, meetings,
                    proposals, decisions, eligibility, handover, reports, tokens, api):
         app.register_blueprint(module.bp)

@@ -86,8 +86,7 @@ def _export(report: documents.Report, fmt: str, name: str, back: str) -> Respons
 @bp.context_processor
 def labels() -> dict:
     """The words report pages use for stored codes."""
-    return {"outcome_labels": report_tables.OUTCOME_LABELS, "role_label": report_tables.role_label,
-            "stage_labels": report_tables.STAGE_LABELS}
+    return {"outcome_labels": report_tables.OUTCOME_LABELS, "stage_labels": report_tables.STAGE_LABELS}
 
 
 def _percent(value) -> float | None:

@@ -10,18 +10,13 @@ from tracker.services.proposals import status_label
 from tracker.services.reports.dashboard import Dashboard
 from tracker.services.reports.history import BoardReport, ClusterReport
 from tracker.services.reports.year import ClusterLine, YearReport
+from tracker.services.years import role_label
 
-ROLE_LABELS = {"head": _l("Head"), "deputy": _l("Deputy"), "member": _l("Member")}
 OUTCOME_LABELS = {Outcome.GRANTED: _l("granted as proposed"), Outcome.OTHER_FORM: _l("granted as another form"),
                   Outcome.NOT_GRANTED: _l("not granted"), Outcome.UNPROPOSED: _l("granted without a proposal")}
 STAGE_LABELS = {rules.Stage.PLEDGE: _l("Pledge signed"), rules.Stage.REVIEW: _l("Review held"),
                 rules.Stage.VOTE: _l("Vote finalised"), rules.Stage.PROPOSALS: _l("Proposals sent"),
                 rules.Stage.DECISION: _l("Decision received")}
-
-
-def role_label(role: str) -> str:
-    """A member's role in words."""
-    return str(ROLE_LABELS.get(role, role))
 
 
 def _short(board) -> str:
