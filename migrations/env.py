@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection handed over by tracker.migrate."""
+"""Alembic environment: runs on the connection handed over by tracker.ops.migrate."""
 from alembic import context
 
 from tracker.models import metadata

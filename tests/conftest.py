@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import create_engine, event, text
 from sqlmodel import Session
 
-from tracker import create_app, migrate
+from tracker import create_app
 from tracker.db import make_engine
 from tracker.models import Board, Cluster, ClusterYear, Membership, User, metadata
+from tracker.ops import migrate
 from tracker.rules.voting import RuleValues
 from tracker.services import accounts, voting
 

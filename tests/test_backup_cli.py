@@ -9,7 +9,7 @@ from tests.conftest import PG_URL
 from tests.services.test_backup import change, files, filled, snapshot, tamper
 from tracker import create_app
 from tracker.models import Cluster
-from tracker.services import backup
+from tracker.ops import backup
 
 
 def written(output: str) -> Path:
@@ -121,7 +121,7 @@ def test_restore_on_a_new_installation_creates_the_database(app, db, runner, tmp
 @pytest.mark.skipif(not PG_URL, reason="pg_dump is only needed for PostgreSQL")
 def test_without_pg_dump_the_backup_says_so(app, db, runner, instance, monkeypatch, tmp_path):
     filled(app, db)
-    monkeypatch.setattr(backup, "PG_BIN_DIRS", str(tmp_path / "none" / "*" / "bin"))
+    monkeypatch.setattr(backup.postgres, "PG_BIN_DIRS", str(tmp_path / "none" / "*" / "bin"))
     monkeypatch.setenv("PATH", str(tmp_path / "none"))
     result = runner.invoke(args=["backup"])
     assert result.exit_code == 1

@@ -14,8 +14,8 @@ from tracker.models import (
     SecretaryCluster,
     User,
 )
+from tracker.ops.demo import SOUTH_EAST, TAY_NGUYEN
 from tracker.services import accounts
-from tracker.services.demo import SOUTH_EAST, TAY_NGUYEN
 
 TABLES = (Authority, Board, Cluster, ClusterYear, Membership, User)
 

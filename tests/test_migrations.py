@@ -5,9 +5,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
 from tests.services.test_backup import filled, other_database, revisions, snapshot, upgrade_to
-from tracker import migrate
 from tracker.db import make_engine
 from tracker.models import metadata
+from tracker.ops import migrate
 
 
 def test_migrations_match_the_models(app):

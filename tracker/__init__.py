@@ -1,11 +1,8 @@
 """The Emulation Award Tracker: a Flask application for Vietnam's emulation clusters."""
-from pathlib import Path
-
 from flask import Flask
 
 from tracker import config
-
-ROOT = Path(__file__).resolve().parent.parent
+from tracker.paths import ROOT
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -9,10 +9,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
-from tracker import migrate
 from tracker.db import get_engine, writer
 from tracker.models import Cluster, Role, User
-from tracker.services import accounts, audit, backup, demo, handover, handover_import, ledger, synthetic
+from tracker.ops import backup, demo, migrate, synthetic
+from tracker.services import accounts, audit, handover, handover_import, ledger
 from tracker.services.errors import DomainError
 
 

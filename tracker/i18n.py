@@ -6,7 +6,7 @@ from fractions import Fraction
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import Babel, format_decimal, get_locale
 
-from tracker import ROOT
+from tracker.paths import TRANSLATIONS
 
 
 def select_locale() -> str:
@@ -46,7 +46,7 @@ def format_share(value) -> str:
 
 def init_app(app: Flask) -> None:
     """Install Flask-Babel and the template filters."""
-    Babel(app, locale_selector=select_locale, default_translation_directories=str(ROOT / "tracker" / "translations"))
+    Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["amount"] = format_amount

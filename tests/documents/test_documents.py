@@ -12,16 +12,9 @@ from datetime import date
 import docx
 import pytest
 
-from tracker.documents import (
-    BallotPaper,
-    CandidateLine,
-    Letterhead,
-    MinutesDoc,
-    ballot_docx,
-    ballot_pdf,
-    minutes_docx,
-    minutes_pdf,
-)
+from tracker.documents.ballot import ballot_docx, ballot_pdf
+from tracker.documents.data import BallotPaper, CandidateLine, Letterhead, MinutesDoc
+from tracker.documents.minutes import minutes_docx, minutes_pdf
 
 HASH = "3fa94c0d1be27a5f86c4e1d09b7a3c52e8f0d6b41a9c73e25d08f6b1c4a7e93d"
 FOOTER = f"Mã kiểm chứng (SHA-256): {HASH}"

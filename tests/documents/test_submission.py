@@ -11,7 +11,7 @@ from tests.documents.test_documents import LETTERHEAD, MARKUP, MOTTO, docx_text,
 from tests.services.test_ballots import all_votes, award, run, through
 from tracker.documents.submission import SubmissionDoc, SubmissionLine, submission_docx, submission_pdf
 from tracker.models import Authority, Board, Cluster
-from tracker.services import ballots, proposals, submissions
+from tracker.services import ballots, papers, proposals
 from tracker.services.errors import DomainError, NotFound
 
 DOC = SubmissionDoc(
@@ -81,7 +81,7 @@ def proposed(db, review):
 
 def test_the_paper_from_the_database_lists_the_proposed_boards_with_their_votes(db, proposed, tmp_path):
     cluster, ids, proposal = proposed
-    name, data = submissions.submission_paper(db, cluster_id=cluster.id, year=2017, award_type_id=award(db, "CO_BO"),
+    name, data = papers.submission_paper(db, cluster_id=cluster.id, year=2017, award_type_id=award(db, "CO_BO"),
                                               kind="docx")
     assert name == "to-trinh-co_bo-2017.docx"
     text, _footer = docx_text(data.getvalue())
@@ -97,7 +97,7 @@ def test_the_paper_from_the_database_lists_the_proposed_boards_with_their_votes(
                               versions={proposal.id: proposal.version}, number="12/TTr-CTĐ",
                               submitted_on=date(2018, 3, 1))
     db.commit()
-    _name, data = submissions.submission_paper(db, cluster_id=cluster.id, year=2017,
+    _name, data = papers.submission_paper(db, cluster_id=cluster.id, year=2017,
                                                award_type_id=award(db, "CO_BO"), kind="pdf")
     text = pdf_text(data.getvalue(), tmp_path)
     for expected in ("Số: 12/TTr-CTĐ", "Tây Ninh, ngày 01 tháng 3 năm 2018", "Cờ thi đua của Bộ năm 2017",
@@ -108,12 +108,12 @@ def test_the_paper_from_the_database_lists_the_proposed_boards_with_their_votes(
 def test_no_paper_without_proposals_or_for_an_unknown_year_award_or_kind(db, proposed):
     cluster, ids, _proposal = proposed
     with pytest.raises(DomainError):
-        submissions.submission_paper(db, cluster_id=cluster.id, year=2017, award_type_id=award(db, "BK_BO"),
+        papers.submission_paper(db, cluster_id=cluster.id, year=2017, award_type_id=award(db, "BK_BO"),
                                      kind="pdf")
     for year, award_id, kind in ((2016, award(db, "CO_BO"), "pdf"), (2017, 9999, "pdf"),
                                  (2017, award(db, "CO_BO"), "odt")):
         with pytest.raises(NotFound):
-            submissions.submission_paper(db, cluster_id=cluster.id, year=year, award_type_id=award_id, kind=kind)
+            papers.submission_paper(db, cluster_id=cluster.id, year=year, award_type_id=award_id, kind=kind)
 
 
 def test_the_authority_in_force_on_the_date_is_addressed(db, proposed):
@@ -127,7 +127,7 @@ def test_the_authority_in_force_on_the_date_is_addressed(db, proposed):
     db.commit()
 
     def addressee() -> str:
-        _name, data = submissions.submission_paper(db, cluster_id=cluster.id, year=2017,
+        _name, data = papers.submission_paper(db, cluster_id=cluster.id, year=2017,
                                                    award_type_id=award(db, "CO_BO"), kind="docx")
         return next(line for line in docx_text(data.getvalue())[0].splitlines() if line.startswith("Kính gửi"))
 

@@ -11,7 +11,8 @@ from sqlmodel import select
 
 from tests.services.test_ballots import award
 from tracker.models import Authority, BallotRound, Board
-from tracker.services import decisions, demo, proposals
+from tracker.ops import demo
+from tracker.services import decisions, proposals
 
 
 def test_a_viewer_reads_the_dashboard_and_exports_the_2017_report(db, page, live_server, log_in, make_user, tmp_path):

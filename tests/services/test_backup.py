@@ -1,4 +1,4 @@
-"""Backups (tracker.services.backup): a restored backup equals the database it was taken from, table by table
+"""Backups (tracker.ops.backup): a restored backup equals the database it was taken from, table by table
 and row by row; a copy whose ballot ledger does not verify is not kept; a damaged or tampered backup is refused
 before the database is touched; an older backup is migrated to the newest schema. On SQLite and PostgreSQL.
 
@@ -16,7 +16,6 @@ from sqlalchemy import Engine, create_engine, make_url, text
 from sqlmodel import Session, select
 
 from tests.conftest import PG_URL
-from tracker import migrate
 from tracker.db import make_engine, writer
 from tracker.models import (
     Attachment,
@@ -30,7 +29,8 @@ from tracker.models import (
     User,
     metadata,
 )
-from tracker.services import backup, demo, synthetic, tokens
+from tracker.ops import backup, demo, migrate, synthetic
+from tracker.services import tokens
 
 SMALL = dict(clusters=2, boards_per_cluster=4, years=3, last_year=2025, seed=3)
 NAME = re.compile(r"tracker-\d{8}-\d{6}Z\.(sqlite3|dump)")
@@ -270,7 +270,7 @@ def test_the_postgresql_programs_are_found_or_named_when_missing(tmp_path, monke
         program.parent.mkdir(parents=True)
         program.write_text("#!/bin/sh\n")
         program.chmod(0o755)
-    monkeypatch.setattr(backup, "PG_BIN_DIRS", str(tmp_path / "lib" / "*" / "bin"))
+    monkeypatch.setattr(backup.postgres, "PG_BIN_DIRS", str(tmp_path / "lib" / "*" / "bin"))
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     assert backup.find_tool("pg_dump", major=15) == str(tmp_path / "lib/15/bin/pg_dump")
     assert backup.find_tool("pg_dump", major=13) == str(tmp_path / "lib/16/bin/pg_dump")

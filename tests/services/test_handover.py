@@ -9,10 +9,10 @@ import jsonschema
 import pytest
 from sqlmodel import Session, select
 
-from tracker import migrate
 from tracker.db import make_engine
 from tracker.models import Authority, AwardType, BallotEvent, BallotRound, Board, Cluster, ClusterYear
-from tracker.services import decisions, demo, handover, handover_import, ledger, proposals
+from tracker.ops import demo, migrate
+from tracker.services import decisions, handover, handover_import, ledger, proposals
 
 SCHEMA = json.loads(Path(handover_import.SCHEMA_PATH).read_text(encoding="utf-8"))
 

@@ -10,7 +10,6 @@ from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from tests.conftest import PG_URL, SEEDED
-from tracker import migrate
 from tracker.db import make_engine, writer
 from tracker.models import (
     Authority,
@@ -35,12 +34,13 @@ from tracker.models import (
     Target,
     metadata,
 )
+from tracker.ops import demo, migrate, synthetic
+from tracker.ops.synthetic.maker import STAGE_SHARES, stages
 from tracker.rules import rounds as round_rules
 from tracker.rules.authorities import in_force
 from tracker.rules.membership import Span, exists_in
-from tracker.services import demo, eligibility, handover, handover_import, ledger, synthetic
+from tracker.services import eligibility, handover, handover_import, ledger
 from tracker.services.errors import DomainError
-from tracker.services.synthetic.maker import STAGE_SHARES, stages
 
 SMALL = dict(clusters=2, boards_per_cluster=4, years=3, last_year=2025)
 

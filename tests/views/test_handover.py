@@ -5,7 +5,7 @@ import json
 from sqlmodel import select
 
 from tracker.models import AuditEvent, Cluster
-from tracker.services import demo
+from tracker.ops import demo
 
 
 def test_download_then_upload_by_an_administrator(client, db, login, tmp_path):

@@ -12,6 +12,7 @@ from werkzeug.http import parse_options_header
 from tests.services.test_ballots import award
 from tests.services.test_meetings import pdf_bytes, png_bytes
 from tests.views.test_forms import feedback
+from tracker import labels
 from tracker.models import Attachment, BallotRound, Meeting, MeetingBoard
 from tracker.services import ballots, meetings
 
@@ -260,7 +261,7 @@ def test_a_missing_file_is_not_found(app, client, db, recorded):
     assert client.get(f"{url}/attachments/{row.id}").status_code == 404
 
 
-def test_a_year_end_review_lists_the_ballot_rounds(client, db, login, review):
+def test_a_year_end_review_lists_the_ballot_rounds(app, client, db, login, review):
     cluster, ids, first, _second = review
     round_ = ballots.open_round(session=db, user=first, cluster_id=cluster.id, year=2017,
                                 award_type_id=award(db, "CO_BO"), meeting=ballots.Meeting())
@@ -272,7 +273,8 @@ def test_a_year_end_review_lists_the_ballot_rounds(client, db, login, review):
     listed = page.split('id="ballots"')[1].split("</div>")[0]
     assert re.findall(r'data-round="(\d+)"', listed) == [str(round_.id)]
     assert f'href="/clusters/{cluster.id}/ballots/{round_.id}"' in listed
-    assert str(ballots.status_label(round_.status)) in listed
+    with app.test_request_context():
+        assert labels.word(labels.ROUND_STATUS, round_.status) in listed
     assert db.exec(select(BallotRound)).one().id == round_.id
 
 

@@ -25,7 +25,7 @@ from tracker.models import (
     SecretaryCluster,
     User,
 )
-from tracker.services import synthetic
+from tracker.ops import synthetic
 
 SIZES = {"small": (2, 4, 3), "large": (8, 7, 6)}
 SLACK = 2

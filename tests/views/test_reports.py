@@ -114,7 +114,7 @@ def test_report_pages_run_the_same_bounded_number_of_queries_whatever_the_size(a
     from sqlmodel import select
 
     from tracker.models import Board, Cluster, ClusterYear
-    from tracker.services import synthetic
+    from tracker.ops import synthetic
 
     clusters, boards, years = size
     synthetic.generate(session=db, clusters=clusters, boards_per_cluster=boards, years=years, last_year=2025, seed=3)

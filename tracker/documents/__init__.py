@@ -1,8 +1,7 @@
-"""Official papers (Decree 30/2020/NĐ-CP layout) for a ballot round: vote-count minutes and blank ballot papers.
+"""The official papers, always in Vietnamese: one module per paper, each built on two kits.
 
-Always Vietnamese; plain frozen dataclasses in, DOCX or PDF bytes out (no Flask, no database)."""
-from .data import BallotPaper, CandidateLine, Letterhead, MinutesDoc
-from .render import ballot_docx, ballot_pdf, minutes_docx, minutes_pdf
-
-__all__ = ["BallotPaper", "CandidateLine", "Letterhead", "MinutesDoc", "ballot_docx", "ballot_pdf", "minutes_docx",
-           "minutes_pdf"]
+Papers (Decree 30/2020/NĐ-CP layout): `minutes` (vote-count minutes), `ballot` (blank ballot paper), `pledge`
+(bản giao ước thi đua), `submission` (tờ trình). Kits: `decree30` (the shared head, foot and date line), `docx_kit`
+(python-docx), `pdf_kit` (Jinja2 templates in templates/, WeasyPrint). Exports of reports: `tables` (XLSX, CSV,
+PDF); Excel templates and uploads: `workbook`. Plain frozen dataclasses (`data`) in, bytes out: no Flask, no
+database."""

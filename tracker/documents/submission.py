@@ -1,35 +1,23 @@
 """The submission (tờ trình) proposing a cluster's boards for one award, as DOCX (python-docx) and PDF (Jinja2 +
 WeasyPrint).
 
-The same Decree 30 layout as the other papers (letterhead, title, subject, body, "Trang N/M" footer), built from
-render.py's helpers: the addressee, the grounds, a table of the proposed boards with their votes, the closing, then
-"Nơi nhận" bottom left beside the head's signature block bottom right. No Flask, no database: a SubmissionDoc in,
-bytes out.
+The same Decree 30 layout as the other papers (letterhead, title, subject, body, "Trang N/M" footer), built on
+the DOCX and PDF kits (docx_kit.py, pdf_kit.py): the addressee, the grounds, a table of the proposed boards
+with their votes, the closing, then "Nơi nhận" bottom left beside the head's signature block bottom right.
+No Flask, no database: a SubmissionDoc in, bytes out.
 """
 from dataclasses import dataclass
 
 from docx.enum.table import WD_ALIGN_VERTICAL
 from docx.shared import Pt
 
+from . import docx_kit as docx
+from . import pdf_kit as pdf
 from .data import Letterhead
-from .render import (
-    WORDS,
-    _body,
-    _bytes,
-    _footer,
-    _letterhead,
-    _new_docx,
-    _p,
-    _pdf,
-    _row_flag,
-    _table,
-    _title,
-    clean,
-    letterhead_lines,
-)
+from .decree30 import WORDS, clean, letterhead_lines
 
 SUBMISSION_WORDS = {"title": "TỜ TRÌNH", "none": "Chưa có đơn vị được đề nghị.", "sign_hint": "(Ký tên, đóng dấu)"}
-# (header, width in mm, alignment): 165 mm of text width, as in render.py
+# (header, width in mm, alignment): 165 mm of text width, as in docx_kit.py
 LINE_COLUMNS = (("STT", 14, "c"), ("Tên tập thể", 101, "l"), ("Số phiếu", 25, "c"), ("Tỷ lệ", 25, "c"))
 FOOT_WIDTHS = (75, 90)  # "Nơi nhận" on the left, the signature on the right
 
@@ -77,7 +65,7 @@ def line_rows(doc: SubmissionDoc) -> list[tuple[str, ...]]:
 
 def submission_pdf(doc: SubmissionDoc) -> bytes:
     """The submission as a PDF for printing and archiving."""
-    return _pdf("submission.html", doc=doc, lh=letterhead_lines(doc.letterhead), title=SUBMISSION_WORDS["title"],
+    return pdf.render("submission.html", doc=doc, lh=letterhead_lines(doc.letterhead), title=SUBMISSION_WORDS["title"],
                 subject=doc.subject, submission_words=SUBMISSION_WORDS, line_columns=LINE_COLUMNS, rows=line_rows(doc),
                 foot_widths=FOOT_WIDTHS)
 
@@ -86,38 +74,38 @@ def submission_pdf(doc: SubmissionDoc) -> bytes:
 
 def _foot(d, doc: SubmissionDoc):
     """"Nơi nhận" bottom left and the signature block bottom right, side by side as Decree 30 places them."""
-    table = _table(d, (("", FOOT_WIDTHS[0], "l"), ("", FOOT_WIDTHS[1], "c")), [("", "")], grid=False,
+    table = docx.table(d, (("", FOOT_WIDTHS[0], "l"), ("", FOOT_WIDTHS[1], "c")), [("", "")], grid=False,
                    valign=WD_ALIGN_VERTICAL.TOP)
-    _row_flag(table.rows[0], "w:cantSplit")
+    docx.row_flag(table.rows[0], "w:cantSplit")
     left, right = table.rows[0].cells
     if doc.recipients:
-        _p(left, WORDS["recipients"], bold=True, italic=True, size=12, align="l", before=12)
+        docx.paragraph(left, WORDS["recipients"], bold=True, italic=True, size=12, align="l", before=12)
         for item in doc.recipients:
-            _p(left, f"- {item}", size=11, align="l")
-    _p(right, doc.signer_title.upper(), bold=True, size=13, before=12)
+            docx.paragraph(left, f"- {item}", size=11, align="l")
+    docx.paragraph(right, doc.signer_title.upper(), bold=True, size=13, before=12)
     if doc.signer_unit:
-        _p(right, doc.signer_unit, bold=True, size=13)
-    _p(right, SUBMISSION_WORDS["sign_hint"], italic=True, size=13, after=60)
-    _p(right, doc.signer_name, bold=True, size=13)
+        docx.paragraph(right, doc.signer_unit, bold=True, size=13)
+    docx.paragraph(right, SUBMISSION_WORDS["sign_hint"], italic=True, size=13, after=60)
+    docx.paragraph(right, doc.signer_name, bold=True, size=13)
 
 
 def submission_docx(doc: SubmissionDoc) -> bytes:
     """The submission as a DOCX the secretary can edit before signing."""
-    d = _new_docx(f"{SUBMISSION_WORDS['title']} – {clean(doc.subject)}", clean(doc.letterhead.issuing_body))
-    _letterhead(d, doc.letterhead)
-    _title(d, SUBMISSION_WORDS["title"], doc.subject)
-    _p(d, doc.addressee, size=14, after=12)
+    d = docx.new_document(f"{SUBMISSION_WORDS['title']} – {clean(doc.subject)}", clean(doc.letterhead.issuing_body))
+    docx.letterhead(d, doc.letterhead)
+    docx.title(d, SUBMISSION_WORDS["title"], doc.subject)
+    docx.paragraph(d, doc.addressee, size=14, after=12)
     for text in doc.paragraphs:
-        _body(d, text)
+        docx.body(d, text)
     if doc.lines:
-        table = _table(d, LINE_COLUMNS, line_rows(doc), header=True)
+        table = docx.table(d, LINE_COLUMNS, line_rows(doc), header=True)
         for row in table.rows[1:]:
-            _row_flag(row, "w:cantSplit")
+            docx.row_flag(row, "w:cantSplit")
     else:
-        _body(d, SUBMISSION_WORDS["none"], italic=True)
-    _body(d, doc.closing).paragraph_format.space_before = Pt(6)
+        docx.body(d, SUBMISSION_WORDS["none"], italic=True)
+    docx.body(d, doc.closing).paragraph_format.space_before = Pt(6)
     for note in doc.notes:
-        _body(d, note, italic=True).paragraph_format.space_before = Pt(6)
+        docx.body(d, note, italic=True).paragraph_format.space_before = Pt(6)
     _foot(d, doc)
-    _footer(d, "")
-    return _bytes(d)
+    docx.footer(d, "")
+    return docx.to_bytes(d)

@@ -28,7 +28,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from tracker.rules.numbers import plain
 
-from .render import _pdf
+from .pdf_kit import render as render_pdf
 
 
 @dataclass(frozen=True)
@@ -350,5 +350,5 @@ def to_pdf(report: Report, *, text: Text, lang: str = "vi", page_word: str = "Tr
     on every page, rows kept whole, numbers right-aligned and its note; "Trang N/M" at the foot of every page
     (`page_word` in the reader's language, `lang` the document's language)."""
     head = {"title": scrub(report.title), "subtitle": scrub(report.subtitle), "generated": scrub(report.generated)}
-    return _pdf("table_report.html", report=head, tables=[_pdf_table(t, text) for t in report.tables],
+    return render_pdf("table_report.html", report=head, tables=[_pdf_table(t, text) for t in report.tables],
                 lang=re.sub(r"[^A-Za-z-]", "", lang.replace("_", "-"))[:20] or "vi", page_word=_css_string(page_word))

@@ -4,39 +4,15 @@ administrators."""
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from tracker import labels
 from tracker.models import AuditEvent, User
 from tracker.rules.chain import canonical
 
-KINDS = {
-    "login": _l("login"),
-    "login_failed": _l("failed login"),
-    "login_throttled": _l("login refused: too many failures"),
-    "logout": _l("logout"),
-    "session_expired": _l("session expired"),
-    "forbidden": _l("access refused"),
-    "finalised": _l("ballot result finalised"),
-    "amended": _l("finalised result amended"),
-    "import": _l("import"),
-    "account_created": _l("account created"),
-    "account_changed": _l("account changed"),
-    "account_disabled": _l("account disabled"),
-    "account_enabled": _l("account enabled"),
-    "password_reset": _l("one-time password issued"),
-    "password_changed": _l("password changed"),
-    "sessions_ended": _l("sessions ended by an administrator"),
-    "token_created": _l("API token created"),
-    "token_revoked": _l("API token revoked"),
-}
+KINDS = tuple(labels.AUDIT_EVENT)  # every kind of line the log holds
 PER_PAGE = 100
-
-
-def kind_label(kind: str):
-    """An event kind in words (an unknown stored kind as it is)."""
-    return KINDS.get(kind, kind)
 
 
 def record(session: Session, kind: str, *, user: User | None = None, username: str = "", address: str = "",

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, func, select
 
+from tracker import labels
 from tracker.models import (
     AwardType,
     BallotEvent,
@@ -188,7 +189,8 @@ def _locked(session: Session, round_id: int, version: int | None, *allowed: Roun
     round_ = get(session, BallotRound, round_id, for_update=True)
     check_version(round_, version)
     if round_.status not in allowed:
-        raise DomainError(_l("This round is %(status)s now; reload the page.", status=status_label(round_.status)))
+        status = labels.word(labels.ROUND_STATUS, round_.status)
+        raise DomainError(_l("This round is %(status)s now; reload the page.", status=status))
     return round_
 
 
@@ -311,13 +313,3 @@ def open_runoff(*, session: Session, user: User, round_id: int, version: int | N
     return runoff
 
 
-EVENT_LABELS = {"opened": _l("round opened"), "entered": _l("counts entered"),
-                "check_failed": _l("second entry differed"), "checked": _l("counts checked"),
-                "finalised": _l("finalised and locked"),
-                "amended": _l("amendment entered")}
-
-
-def status_label(status: str):
-    """A round's status in words."""
-    return {RoundStatus.DRAFT: _l("open, no counts yet"), RoundStatus.ENTERED: _l("entered, to be checked"),
-            RoundStatus.CHECKED: _l("checked, to be finalised"), RoundStatus.FINALISED: _l("finalised")}[status]

@@ -38,18 +38,13 @@ from tracker.rules.authorities import in_force, successors
 from tracker.rules.chain import canonical
 from tracker.rules.membership import Span, exists_in
 from tracker.rules.text import has_control_characters, normalise, vi_key
-from tracker.services import proposals, uploads
+from tracker.services import uploads
 from tracker.services.catalog import get
 from tracker.services.errors import DomainError, NotFound, check_version
 
 MAX_NUMBER, MAX_SIGNER, MAX_NOTE, MAX_AWARD_NOTE = 100, 200, 2000, 500
 MIN_YEAR, MAX_YEAR = 1945, 2100  # the first emulation awards date from 1945
 _STORED_NAME = re.compile(r"[0-9a-f]{32}\.pdf")
-
-def status_label(status: str | None):
-    """A proposal's status in words ("" for none; an unknown stored value as it is)."""
-    return "" if status is None else proposals.status_label(status)
-
 
 def _day(value: date) -> str:
     return value.strftime("%d/%m/%Y")

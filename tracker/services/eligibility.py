@@ -33,19 +33,6 @@ from tracker.services.errors import DomainError, check_version
 
 MAX_CITATION = 1000  # the model's citation
 
-KIND_LABELS = {
-    rules.ONE_PER_YEAR: _l("One form of award per board per achievement year"),
-    rules.LEADS_CLUSTER: _l("Only for a board elected to lead its cluster that year"),
-    rules.NEEDS_PREVIOUS: _l("Needs an award in each of the previous years"),
-    rules.MAX_PER_YEAR: _l("At most N boards per cluster-year"),
-}
-
-
-def kind_label(kind: str):
-    """A rule's kind in words (an unknown stored value is shown as it is)."""
-    return KIND_LABELS.get(kind, kind)
-
-
 @dataclass
 class RuleData:
     """The editable fields of an eligibility rule."""

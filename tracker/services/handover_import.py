@@ -11,7 +11,6 @@ import jsonschema
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from tracker import ROOT
 from tracker.models import (
     Authority,
     Award,
@@ -38,13 +37,14 @@ from tracker.models import (
     User,
     VotingRule,
 )
+from tracker.paths import DOCS
 from tracker.rules import ballot, portable
 from tracker.rules import rounds as ballot_rules
 from tracker.rules.chain import GENESIS, canonical, link
 from tracker.services.handover import BOARD_FIELDS, RULE_FIELDS, round_label
 from tracker.services.handover import export_cluster as _export
 
-SCHEMA_PATH = ROOT / "docs" / "handover.schema.json"
+SCHEMA_PATH = DOCS / "handover.schema.json"
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,7 @@ from tracker.services import uploads, years
 from tracker.services.errors import DomainError, NotFound, check_version
 from tracker.services.uploads import MAX_BYTES, check_caption, check_file
 
-KIND_LABELS = {MeetingKind.PLEDGE: _l("Pledge signing"), MeetingKind.MIDYEAR: _l("Mid-year review"),
-               MeetingKind.YEAREND: _l("Year-end review")}
-KIND_ORDER = {kind: n for n, kind in enumerate(KIND_LABELS)}
+KIND_ORDER = {kind: n for n, kind in enumerate(MeetingKind)}  # pledge, mid-year, year-end
 MAX_DELEGATES = 10_000
 MAX_TEXT = 20_000  # summary and decisions
 _STORED_NAME = re.compile(r"[0-9a-f]{32}\.(jpg|png|pdf)")
@@ -52,11 +50,6 @@ class MeetingData:
     delegates: int | None = None
     summary: str = ""
     decisions: str = ""
-
-
-def kind_label(kind: str):
-    """A meeting kind in words (the stored value when it is unknown)."""
-    return KIND_LABELS.get(kind, kind)
 
 
 # Reading -----------------------------------------------------------------------------------------------------
@@ -185,7 +178,7 @@ def _problems(data: MeetingData, year: int, member_ids: set[int]) -> dict[str, l
     def refuse(name: str, message) -> None:
         errors.setdefault(name, []).append(message)
 
-    if data.kind not in KIND_LABELS:
+    if data.kind not in KIND_ORDER:
         refuse("kind", _l("Choose a value from the list."))
     if data.held_on is not None and not year - 1 <= data.held_on.year <= year + 1:
         # The pledge of year N is often signed early in N or late in N-1; its review early in N+1.

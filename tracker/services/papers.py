@@ -1,6 +1,9 @@
 """The printed papers, worded in Vietnamese as official documents are: for a ballot round the vote-count minutes
-(biên bản kiểm phiếu) and the blank ballot paper (phiếu bầu); for a cluster-year the pledge (bản giao ước thi đua);
-each as DOCX or PDF."""
+(biên bản kiểm phiếu) and the blank ballot paper (phiếu bầu); for a cluster-year the pledge (bản giao ước thi đua)
+and the submission (tờ trình) proposing its boards for one award; each as DOCX or PDF.
+
+Every sentence a paper prints is written here (the layouts are in tracker/documents); the words of stored codes
+come from tracker.labels, rendered in Vietnamese."""
 import io
 import json
 from datetime import date
@@ -8,9 +11,13 @@ from decimal import Decimal
 from fractions import Fraction
 
 from babel.numbers import format_decimal
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
-from tracker.documents import pledge, render
+from tracker import labels
+from tracker.documents import ballot as ballot_doc
+from tracker.documents import minutes as minutes_doc
+from tracker.documents import pledge, submission
 from tracker.documents.data import (
     BallotPaper,
     CandidateLine,
@@ -27,25 +34,27 @@ from tracker.models import (
     BallotRound,
     Board,
     Cluster,
+    ClusterKind,
     ClusterYear,
     Indicator,
+    MemberRole,
     Pledge,
+    Proposal,
     RoundStatus,
     Signature,
     Target,
+    VotingRule,
 )
 from tracker.rules import rounds
+from tracker.rules.authorities import name_on
 from tracker.rules.ballot import format_percent
 from tracker.rules.text import vi_key, vi_sorted
-from tracker.services import ballots, years
-from tracker.services.errors import NotFound
+from tracker.services import ballots, decisions, years
+from tracker.services.errors import DomainError, NotFound
 
-RESULT_WORDS = {"elected": "Được suy tôn", "below_threshold": "Không đạt ngưỡng",
-                "seats_full": "Đạt ngưỡng, đã đủ suất", "tie_runoff": "Bằng phiếu – bầu lại",
-                "no_quorum": "Không đủ số lượng"}
-BASE_WORDS = {"members": "tổng số thành viên", "present": "số thành viên có mặt", "valid": "số phiếu hợp lệ"}
-RENDER = {("minutes", "docx"): render.minutes_docx, ("minutes", "pdf"): render.minutes_pdf,
-          ("ballot", "docx"): render.ballot_docx, ("ballot", "pdf"): render.ballot_pdf}
+RENDER = {("minutes", "docx"): minutes_doc.minutes_docx, ("minutes", "pdf"): minutes_doc.minutes_pdf,
+          ("ballot", "docx"): ballot_doc.ballot_docx, ("ballot", "pdf"): ballot_doc.ballot_pdf}
+ILLUSTRATIVE_COUNTS = "Số liệu minh họa: nguồn công bố không nêu số phiếu của từng đơn vị."
 
 
 class _Context:
@@ -80,12 +89,18 @@ def _committee(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(people)
 
 
+def _compare(rule: dict) -> str:
+    """"trên" (more than) for a strict threshold, "từ" (at least) otherwise, as the regulations word it."""
+    return "trên" if rule["strict"] else "từ"
+
+
 def _rule_text(counts: dict, citation: str) -> str:
     rule = counts["rule"]
-    compare = "trên" if rule["strict"] else "từ"
+    base = labels.vietnamese(labels.THRESHOLD_BASE, rule["base"])
+    tie = labels.vietnamese(labels.TIE_BREAK_SHORT, rule["tie_break"])
     text = (f"Số thành viên có mặt tối thiểu {rule['quorum']} tổng số thành viên; đơn vị được suy tôn khi đạt "
-            f"{compare} {rule['threshold']} {BASE_WORDS[rule['base']]}; số suất: {counts['seats']}; khi bằng phiếu "
-            f"ở suất cuối: {'bầu lại' if rule['tie_break'] == 'runoff' else 'xét theo thứ hạng chấm điểm'}.")
+            f"{_compare(rule)} {rule['threshold']} {base}; số suất: {counts['seats']}; khi bằng phiếu "
+            f"ở suất cuối: {tie}.")
     return f"{text} Căn cứ: {citation}." if citation else text
 
 
@@ -118,7 +133,7 @@ def minutes(session: Session, round_: BallotRound, kind: str) -> tuple[str, io.B
         notes.append(f"Biên bản điều chỉnh lần {revision.revision - 1}, thay thế biên bản trước. Lý do: "
                      f"{revision.reason}")
     if round_.illustrative:
-        notes.append("Số liệu minh họa: nguồn công bố không nêu số phiếu của từng đơn vị.")
+        notes.append(ILLUSTRATIVE_COUNTS)
     present = ", ".join(sorted(ctx.boards[i].short_name for i in figures.present))
     committee = _committee(round_.committee)
     doc = MinutesDoc(
@@ -133,7 +148,8 @@ def minutes(session: Session, round_: BallotRound, kind: str) -> tuple[str, io.B
         candidates=tuple(CandidateLine(rank=o["rank"], name=ctx.boards[o["candidate"]].name,
                                        short_name=ctx.boards[o["candidate"]].short_name, votes=o["votes"],
                                        share=format_percent(Fraction(o["share"]), "vi"),
-                                       result=RESULT_WORDS[o["status"]], reason=o["reason_vi"])
+                                       result=labels.vietnamese(labels.BALLOT_OUTCOME, o["status"]),
+                                       reason=o["reason_vi"])
                          for o in result["outcomes"]),
         result=_result_text(result, ctx), notes=tuple(notes),
         signatures=(("TRƯỞNG BAN KIỂM PHIẾU", committee[0][0] if committee else ""),
@@ -227,3 +243,104 @@ def pledge_paper(session: Session, *, cluster_id: int, year: int, kind: str) -> 
         notes=(PLEDGE_ILLUSTRATIVE,) if the_pledge.illustrative else (),
         signatures=tuple((b.name, signers.get(b.id, "")) for b in members))
     return f"giao-uoc-thi-dua-{year}.{kind}", io.BytesIO(PLEDGE_RENDER[kind](doc))
+
+
+# ---- the submission (tờ trình) ----------------------------------------------------------------------------
+
+SUBMISSION_RENDER = {"docx": submission.submission_docx, "pdf": submission.submission_pdf}
+DOTS = "…"
+
+
+def _one(values) -> object | None:
+    """The value all the items share, or None when they differ or are all empty."""
+    distinct = set(values)
+    return distinct.pop() if len(distinct) == 1 else None
+
+
+def _share(text: str) -> str:
+    """A stored exact share ("2/3") as the paper prints it ("66,7%"); dots when it is missing or unreadable."""
+    try:
+        return format_percent(Fraction(text), "vi") if text else DOTS
+    except (ValueError, ZeroDivisionError):
+        return DOTS
+
+
+def _round_text(session: Session, round_: BallotRound, *, award: AwardType, cluster: Cluster, year: int) -> str:
+    """The grounds a round gives: its minutes, date and place, who voted and the threshold passed."""
+    when = f"ngày {format_day(round_.held_on) or '…/…/……'} tại {round_.place or '……'}"
+    if round_.number > 1:
+        return (f"Căn cứ Biên bản kiểm phiếu bầu lại lần {round_.number - 1} {when} giữa các đơn vị bằng phiếu ở "
+                f"suất cuối;")
+    text = (f"Căn cứ Biên bản kiểm phiếu suy tôn đơn vị đề nghị tặng {award.name_vi} năm {year} của {cluster.name} "
+            f"{when}")
+    official = ballots.official(ballots.revisions(session, round_.id))
+    if official is not None and official.counts:
+        counts = json.loads(official.counts)
+        rule = counts["rule"]
+        text += (f": {len(counts['present'])}/{len(counts['members'])} thành viên có mặt bỏ phiếu; đơn vị được suy "
+                 f"tôn đạt {_compare(rule)} {format_percent(Fraction(rule['threshold']), 'vi')} "
+                 f"{labels.vietnamese(labels.THRESHOLD_BASE, rule['base'])}")
+    return text + ";"
+
+
+def submission_paper(session: Session, *, cluster_id: int, year: int, award_type_id: int,
+                     kind: str) -> tuple[str, io.BytesIO]:
+    """The tờ trình listing the boards proposed for an award in a cluster-year, as DOCX or PDF.
+
+    Raises NotFound when the cluster has no such year, the award or the kind is unknown; DomainError when no
+    board is proposed for the award that year."""
+    cluster_year = years.find(session, cluster_id, year)
+    award = session.get(AwardType, award_type_id)
+    if cluster_year is None or award is None or kind not in SUBMISSION_RENDER:
+        raise NotFound
+    proposals = list(session.exec(select(Proposal).where(Proposal.cluster_year_id == cluster_year.id,
+                                                         Proposal.award_type_id == award.id)).all())
+    if not proposals:
+        raise DomainError(_l("No board is proposed for this award in %(year)s: create the proposals from the "
+                             "finalised round first.", year=year))
+    cluster = session.get(Cluster, cluster_id)
+    memberships = years.memberships(session, cluster_year.id)
+    head_id = next((m.board_id for m in memberships if m.role == MemberRole.HEAD), None)
+    wanted = {p.board_id for p in proposals} | {i for i in (head_id, cluster_year.host_board_id) if i}
+    boards = {b.id: b for b in session.exec(select(Board).where(col(Board.id).in_(wanted))).all()}
+    round_ids = {p.round_id for p in proposals if p.round_id}
+    rounds = {r.id: r for r in session.exec(select(BallotRound).where(col(BallotRound.id).in_(round_ids))).all()
+              } if round_ids else {}
+    proposals.sort(key=lambda p: (rounds[p.round_id].number if p.round_id in rounds else 99,
+                                  -(p.votes or 0), vi_key(boards[p.board_id].short_name)))
+
+    number, day = _one(p.submission_number for p in proposals), _one(p.submission_date for p in proposals)
+    authority = session.get(Authority, cluster.authority_id) if cluster.authority_id else None
+    on = day or min((r.held_on for r in rounds.values() if r.held_on), default=None)
+    if authority is not None and on is not None:
+        authority = name_on(authority, on, decisions.successor_of(session))
+    is_block = cluster.kind == ClusterKind.KHOI
+    head = boards.get(head_id)
+    host = head or boards.get(cluster_year.host_board_id)
+    to = authority.name if authority else ""
+    citation = session.exec(select(VotingRule.citation).where(VotingRule.cluster_year_id == cluster_year.id)).first()
+    paragraphs = [f"Căn cứ {citation.rstrip('.;')};"] if citation else []
+    paragraphs += [_round_text(session, r, award=award, cluster=cluster, year=year)
+                   for r in sorted(rounds.values(), key=lambda r: r.number)]
+    via_prime_minister = "thủ tướng" in (award.level or "").casefold()
+    paragraphs.append(f"{cluster.name} kính trình {to or 'cấp có thẩm quyền'} xem xét, "
+                      f"{'trình Thủ tướng Chính phủ ' if via_prime_minister else ''}tặng {award.name_vi} năm {year} "
+                      f"cho {len(proposals)} tập thể có thành tích xuất sắc trong phong trào thi đua năm {year}, "
+                      f"cụ thể như sau:")
+    doc = submission.SubmissionDoc(
+        letterhead=Letterhead(parent_body=to.upper(), issuing_body=cluster.name.upper(),
+                              number=f"Số: {number}" if number else f"Số: {DOTS}/TTr-{'KTĐ' if is_block else 'CTĐ'}",
+                              place=host.province if host and host.province else "", day=day),
+        subject=f"Về việc đề nghị tặng {award.name_vi} năm {year}",
+        addressee=f"Kính gửi: {to or DOTS * 3}",
+        paragraphs=tuple(paragraphs),
+        lines=tuple(submission.SubmissionLine(
+            name=boards[p.board_id].name, short_name=boards[p.board_id].short_name,
+            votes=DOTS if p.votes is None else str(p.votes),
+            share=_share(p.share)) for p in proposals),
+        closing=f"Kính trình {to or 'cấp có thẩm quyền'} xem xét, quyết định./.",
+        signer_title="TRƯỞNG KHỐI" if is_block else "TRƯỞNG CỤM",
+        signer_unit=head.name if head else "",
+        recipients=("Như trên;", f"Các đơn vị thành viên {'Khối' if is_block else 'Cụm'};", "Lưu: VT."),
+        notes=(ILLUSTRATIVE_COUNTS,) if any(r.illustrative for r in rounds.values()) else ())
+    return f"to-trinh-{award.code.lower()}-{year}.{kind}", io.BytesIO(SUBMISSION_RENDER[kind](doc))

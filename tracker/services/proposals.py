@@ -7,6 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
+from tracker import labels
 from tracker.models import (
     Award,
     AwardType,
@@ -28,22 +29,8 @@ from tracker.services.errors import Conflict, DomainError, NotFound, check_versi
 MAX_NUMBER = 100  # the model's submission_number
 MAX_REASON = 2000  # the model's override_reason
 
-STATUS_LABELS = {
-    ProposalStatus.DRAFT: _l("draft"),
-    ProposalStatus.SUBMITTED: _l("submitted"),
-    ProposalStatus.GRANTED: _l("granted"),
-    ProposalStatus.GRANTED_OTHER: _l("granted as another form"),
-    ProposalStatus.NOT_GRANTED: _l("not granted"),
-}
-EVENT_LABELS = {"created": _l("created from the vote"), "submitted": _l("submission recorded"),
-                "status": _l("status changed"), "override": _l("eligibility warning overridden")}
 # A submission may be recorded (again) only before the decision.
 SUBMITTABLE = (ProposalStatus.DRAFT, ProposalStatus.SUBMITTED)
-
-
-def status_label(status: str):
-    """A proposal's status in words (an unknown stored value is shown as it is)."""
-    return STATUS_LABELS.get(status, status)
 
 
 def _uid(user: User | None) -> int | None:
@@ -187,7 +174,8 @@ def save_submission(*, session: Session, user: User | None, cluster_id: int, yea
         if proposal.status not in SUBMITTABLE:
             board = session.get(Board, proposal.board_id)
             raise DomainError(_l("%(board)s is already %(status)s: a submission is recorded before the decision.",
-                                 board=board.short_name, status=status_label(proposal.status)), "proposal_ids")
+                                 board=board.short_name, status=labels.word(labels.PROPOSAL_STATUS, proposal.status)),
+                              "proposal_ids")
         if not proposal.override_reason and eligibility.warnings_for_proposal(session, proposal):
             board = session.get(Board, proposal.board_id)
             raise DomainError(_l("%(board)s breaks an eligibility rule (see its warning): give the reason it goes "
@@ -240,7 +228,7 @@ def delete_proposal(*, session: Session, user: User | None, proposal_id: int, ve
     proposal = _locked(session, proposal_id, version)
     if proposal.status != ProposalStatus.DRAFT:
         raise DomainError(_l("Only a draft proposal can be deleted; this one is %(status)s.",
-                             status=status_label(proposal.status)))
+                             status=labels.word(labels.PROPOSAL_STATUS, proposal.status)))
     if session.exec(select(Award.id).where(Award.proposal_id == proposal.id)).first() is not None:
         raise DomainError(_l("An award refers to this proposal; it cannot be deleted."))
     for event in session.exec(select(ProposalEvent).where(ProposalEvent.proposal_id == proposal.id)).all():

@@ -34,14 +34,6 @@ class RosterData:
     note: str = ""
 
 
-ROLE_LABELS = {MemberRole.HEAD: _l("Head"), MemberRole.DEPUTY: _l("Deputy"), MemberRole.MEMBER: _l("Member")}
-
-
-def role_label(role: str) -> str:
-    """A member's role in words (an unknown stored value as it is)."""
-    return str(ROLE_LABELS.get(role, role))
-
-
 def check_year(year: int) -> None:
     """Refuse a year outside the range the tracker keeps."""
     if not MIN_YEAR <= year <= MAX_YEAR:

@@ -34,9 +34,10 @@ def init_app(app: Flask) -> None:
     )
 
     csrf.init_app(app)
-    from tracker.services.years import role_label
+    from tracker import labels
 
-    app.jinja_env.globals["role_label"] = role_label  # a member's role in words, on every page that lists members
+    # The words of stored codes on every page: {{ word(labels.MEMBER_ROLE, m.role) }}.
+    app.jinja_env.globals.update(labels=labels, word=labels.word)
     for module in (main, auth, admin, authorities, boards, clusters, years, ballots, pledges, scores, meetings,
                    proposals, decisions, eligibility, handover, reports, tokens, api):
         app.register_blueprint(module.bp)

@@ -8,8 +8,8 @@ from sqlmodel import select
 
 from tracker.db import get_session
 from tracker.documents import workbook
+from tracker.forms.fields import ImportForm, UploadForm
 from tracker.models import Board, Cluster, MemberRole
-from tracker.pledge_forms import ImportForm, UploadForm
 from tracker.rules.text import vi_sorted
 from tracker.services import catalog, sheets, years
 from tracker.services.errors import Conflict, DomainError

@@ -4,9 +4,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
+from tracker import labels
 from tracker.auth import ADMIN, access
 from tracker.db import get_session
-from tracker.forms import ActionForm, AwardTypeForm, UserForm, award_kind_choices, role_choices
+from tracker.forms.admin import AwardTypeForm, UserForm
+from tracker.forms.fields import ActionForm
 from tracker.models import AwardType, Cluster, SecretaryCluster, User
 from tracker.rules.text import vi_sorted
 from tracker.services import accounts, audit, catalog, ledger, voting
@@ -31,7 +33,7 @@ def users():
     assigned: dict[int, list[Cluster]] = {}
     for link in db.exec(select(SecretaryCluster)).all():
         assigned.setdefault(link.user_id, []).append(clusters[link.cluster_id])
-    return render_template("admin/users.html", users=rows, assigned=assigned, roles=dict(role_choices()),
+    return render_template("admin/users.html", users=rows, assigned=assigned, roles=labels.ACCOUNT_ROLE,
                            action=ActionForm())
 
 
@@ -41,7 +43,7 @@ def user_new():
     """Create an account; its one-time password is shown once, on this page, never stored in clear."""
     db = get_session()
     form = UserForm()
-    form.role.choices = role_choices()
+    form.role.choices = labels.choices(labels.ACCOUNT_ROLE)
     form.clusters.choices = _cluster_choices(db)
     if form.validate_on_submit():
         try:
@@ -66,7 +68,7 @@ def user_edit(user_id: int):
     db = get_session()
     user = accounts.get_user(db, user_id)
     form = UserForm(obj=user, data={"clusters": sorted(accounts.assigned_cluster_ids(db, user_id))})
-    form.role.choices = role_choices()
+    form.role.choices = labels.choices(labels.ACCOUNT_ROLE)
     form.clusters.choices = _cluster_choices(db)
     form.username.data = user.username  # the username is not editable
     def save():
@@ -144,9 +146,9 @@ def user_sessions(user_id: int):
 def audit_log():
     """The audit log, newest first, a page at a time, optionally of one kind."""
     kind = request.args.get("kind", "")
-    kind = kind if kind in audit.KINDS else None
+    kind = kind if kind in labels.AUDIT_EVENT else None
     found = audit.page(get_session(), number=request.args.get("page", 1, type=int), kind=kind)
-    return render_template("admin/audit.html", found=found, kind=kind, kinds=audit.KINDS)
+    return render_template("admin/audit.html", found=found, kind=kind, kinds=labels.AUDIT_EVENT)
 
 
 
@@ -155,7 +157,7 @@ def audit_log():
 def award_types():
     """The award types, highest first."""
     return render_template("admin/award_types.html", award_types=voting.award_types(get_session()),
-                           kinds=dict(award_kind_choices()))
+                           kinds=labels.AWARD_KIND)
 
 
 @bp.route("/award-types/new", methods=["GET", "POST"])
@@ -176,7 +178,7 @@ def _edit_award_type(award_type_id: int | None):
     db = get_session()
     award = catalog.get(db, AwardType, award_type_id) if award_type_id else None
     form = AwardTypeForm(obj=award, data=None if award else {"active": True})
-    form.kind.choices = award_kind_choices()
+    form.kind.choices = labels.choices(labels.AWARD_KIND)
     return run_edit(
         form=form,
         save=lambda: voting.save_award_type(session=db, award_type_id=award_type_id, version=form.version.data,

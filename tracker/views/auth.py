@@ -8,7 +8,8 @@ from flask_login import current_user, login_user, logout_user
 
 from tracker.auth import PUBLIC, READ, access, is_safe_next
 from tracker.db import get_session
-from tracker.forms import ActionForm, LoginForm, PasswordForm
+from tracker.forms.auth import LoginForm, PasswordForm
+from tracker.forms.fields import ActionForm
 from tracker.rules.throttle import Refusal
 from tracker.services import accounts, audit, throttle
 from tracker.services.errors import DomainError

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from tracker.auth import ADMIN, READ, access
 from tracker.db import get_session
-from tracker.forms import AuthorityForm
+from tracker.forms.authorities import AuthorityForm
 from tracker.models import Authority
 from tracker.rules.text import vi_sorted
 from tracker.services import catalog

@@ -5,13 +5,14 @@ from fractions import Fraction
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import select
 
+from tracker import labels
 from tracker.auth import EDIT_CLUSTER, READ, access
-from tracker.ballot_forms import OpenRoundForm, StepForm, figures_data, figures_form, figures_from
 from tracker.db import get_session
+from tracker.forms.ballots import OpenRoundForm, figures_data, figures_form, figures_from
+from tracker.forms.fields import VersionForm
 from tracker.models import AwardType, BallotRound, Board, Cluster, ClusterYear, RoundStatus, User
 from tracker.rules import rounds
 from tracker.rules.ballot import BallotError, format_percent
@@ -23,10 +24,6 @@ from tracker.views._audit import note
 from tracker.views._forms import conflict_message, run_edit, show_errors
 
 bp = Blueprint("ballots", __name__, url_prefix="/clusters/<int:cluster_id>")
-
-STATUS_WORDS = {"elected": _l("Elected"), "below_threshold": _l("Below threshold"), "seats_full": _l("Seats full"),
-                "tie_runoff": _l("Tie – runoff needed"), "no_quorum": _l("No quorum")}
-
 
 def _load(cluster_id: int, round_id: int):
     db = get_session()
@@ -105,9 +102,9 @@ def detail(cluster_id: int, round_id: int):
         provisional=outcome_rows(provisional, boards) if provisional else None,
         official=official, official_rows=outcome_rows(official_result, boards) if official_result else None,
         tied=rounds.tied(official_result) if official_result else [], history=history, users=users,
-        events=ballots.events(db, round_.id), related=related, step=StepForm(data={"version": round_.version}),
-        status=ballots.status_label(round_.status), status_words=STATUS_WORDS,
-        second_entry=ballots.second_entry_required(db, round_), event_labels=ballots.EVENT_LABELS,
+        events=ballots.events(db, round_.id), related=related, step=VersionForm(data={"version": round_.version}),
+        status=labels.word(labels.ROUND_STATUS, round_.status),
+        second_entry=ballots.second_entry_required(db, round_),
         can_edit=can_edit_cluster(current_user, cluster_id=cluster_id))
 
 
@@ -217,7 +214,7 @@ def amend(cluster_id: int, round_id: int):
 
 def _step(cluster_id: int, round_id: int, action, done: str):
     db, round_, _cy, _cluster, _award = _load(cluster_id, round_id)
-    form = StepForm()
+    form = VersionForm()
     target = round_
     if form.validate_on_submit():
         try:

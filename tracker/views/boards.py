@@ -4,9 +4,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
+from tracker import labels
 from tracker.auth import CREATE_BOARD, EDIT_BOARD, READ, access
 from tracker.db import get_session
-from tracker.forms import BoardForm, board_kind_choices
+from tracker.forms.boards import BoardForm
 from tracker.models import Board, Cluster, ClusterYear, Membership
 from tracker.rules.text import vi_sorted
 from tracker.services import catalog
@@ -22,7 +23,7 @@ bp = Blueprint("boards", __name__, url_prefix="/boards")
 def index():
     """Every board, in Vietnamese alphabetical order of the short name."""
     rows = vi_sorted(get_session().exec(select(Board)).all(), key=lambda b: b.short_name)
-    return render_template("boards/index.html", boards=rows, kinds=dict(board_kind_choices()),
+    return render_template("boards/index.html", boards=rows, kinds=labels.BOARD_KIND,
                            can_create=can_create_board(current_user))
 
 
@@ -45,7 +46,7 @@ def detail(board_id: int):
     predecessors = vi_sorted(db.exec(select(Board).where(Board.successor_id == board_id)).all(),
                              key=lambda b: b.short_name)
     return render_template("boards/detail.html", board=board, history=history, successor=successor,
-                           predecessors=predecessors, kinds=dict(board_kind_choices()), awards=awards,
+                           predecessors=predecessors, kinds=labels.BOARD_KIND, awards=awards,
                            can_edit=can_edit_board(current_user, board_id=board_id))
 
 
@@ -67,7 +68,7 @@ def _edit(board_id: int | None):
     db = get_session()
     board = catalog.get(db, Board, board_id) if board_id else None
     form = BoardForm(obj=board)
-    form.kind.choices = board_kind_choices()
+    form.kind.choices = labels.choices(labels.BOARD_KIND)
     others = [b for b in db.exec(select(Board)).all() if b.id != board_id]
     form.successor_id.choices = [(None, "—")] + [
         (b.id, f"{b.short_name} – {b.name}") for b in vi_sorted(others, key=lambda b: b.short_name)]

@@ -4,9 +4,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
+from tracker import labels
 from tracker.auth import ADMIN, EDIT_CLUSTER, READ, access
 from tracker.db import get_session
-from tracker.forms import ClusterForm, YearPickForm, cluster_kind_choices
+from tracker.forms.clusters import ClusterForm, YearPickForm
 from tracker.models import Authority, Board, Cluster, ClusterYear, Membership
 from tracker.rules.text import vi_sorted
 from tracker.services import catalog
@@ -24,7 +25,7 @@ def index():
     rows = vi_sorted(db.exec(select(Cluster)).all(), key=lambda c: c.name)
     authorities = {a.id: a for a in db.exec(select(Authority)).all()}
     return render_template("clusters/index.html", clusters=rows, authorities=authorities,
-                           kinds=dict(cluster_kind_choices()))
+                           kinds=labels.CLUSTER_KIND)
 
 
 @bp.route("/<int:cluster_id>")
@@ -47,7 +48,7 @@ def _render_detail(cluster_id: int, pick: YearPickForm):
     columns = vi_sorted(boards.values(), key=lambda b: b.short_name)
     authority = db.get(Authority, cluster.authority_id) if cluster.authority_id else None
     return render_template("clusters/detail.html", cluster=cluster, years=years, roles=roles, columns=columns,
-                           boards=boards, authority=authority, kinds=dict(cluster_kind_choices()), pick=pick,
+                           boards=boards, authority=authority, kinds=labels.CLUSTER_KIND, pick=pick,
                            can_edit=can_edit_cluster(current_user, cluster_id=cluster_id))
 
 
@@ -79,7 +80,7 @@ def _edit(cluster_id: int | None):
     db = get_session()
     cluster = catalog.get(db, Cluster, cluster_id) if cluster_id else None
     form = ClusterForm(obj=cluster)
-    form.kind.choices = cluster_kind_choices()
+    form.kind.choices = labels.choices(labels.CLUSTER_KIND)
     authorities = vi_sorted(db.exec(select(Authority)).all(), key=lambda a: a.name)
     form.authority_id.choices = [(None, "—")] + [(a.id, a.name) for a in authorities]
     return run_edit(

@@ -9,7 +9,8 @@ from sqlmodel import select
 
 from tracker.auth import CREATE_BOARD, READ, access
 from tracker.db import get_session
-from tracker.decision_forms import AwardForm, DecisionForm, DeleteForm, ScanForm
+from tracker.forms.decisions import AwardForm, DecisionForm, ScanForm
+from tracker.forms.fields import VersionForm
 from tracker.models import Authority, Board, Cluster
 from tracker.rules.text import vi_sorted
 from tracker.services import catalog, decisions, uploads, voting, years
@@ -119,7 +120,7 @@ def _detail_page(decision_id: int, *, award: AwardForm | None = None, scan: Scan
     return render_template(
         "decisions/detail.html", decision=decision, authority=authority, rows=rows, can_record=can_record,
         can_remove=lambda board_id: can_record and (allowed is None or board_id in allowed),
-        award=award, scan=scan or ScanForm(formdata=None), status_label=decisions.status_label,
+        award=award, scan=scan or ScanForm(formdata=None),
         max_mb=_max_bytes() // (1024 * 1024)), status
 
 
@@ -129,7 +130,7 @@ def delete(decision_id: int):
     """Delete a decision with its awards and scan; the proposals they answered go back to submitted."""
     db = get_session()
     decisions.get_decision(db, decision_id)
-    form = DeleteForm()
+    form = VersionForm()
     if run_step(form, lambda: decisions.delete_decision(session=db, user=current_user, decision_id=decision_id,
                                                         version=form.version.data, folder=_folder()),
                 done=_("The decision and its awards are deleted.")):
@@ -212,7 +213,7 @@ def remove_award(award_id: int):
     db = get_session()
     award = decisions.get_award(db, award_id)
     back = _detail_url(award.decision_id, "awards") if award.decision_id else url_for("decisions.past")
-    form = DeleteForm()
+    form = VersionForm()
     run_step(form, lambda: decisions.remove_award(session=db, user=current_user, award_id=award_id,
                                                   version=form.version.data),
              done=_("The award is removed."))
@@ -233,8 +234,7 @@ def _past_page(form: AwardForm | None = None, status: int = 200):
     if can_record and form is None:
         form = _award_form(db, allowed, posted=False)
     return render_template("decisions/past.html", rows=decisions.past_awards(db), form=form, can_record=can_record,
-                           can_remove=lambda board_id: can_record and (allowed is None or board_id in allowed),
-                           status_label=decisions.status_label), status
+                           can_remove=lambda board_id: can_record and (allowed is None or board_id in allowed)), status
 
 
 @bp.route("/decisions/past-awards", methods=["POST"])

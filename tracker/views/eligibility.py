@@ -2,9 +2,11 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from tracker import labels
 from tracker.auth import ADMIN, access
 from tracker.db import get_session
-from tracker.eligibility_forms import DeleteForm, RuleForm, award_choices, kind_choices
+from tracker.forms.eligibility import RuleForm, award_choices
+from tracker.forms.fields import VersionForm
 from tracker.models import EligibilityRule
 from tracker.services import catalog, voting
 from tracker.services import eligibility as service
@@ -20,7 +22,7 @@ def index():
     db = get_session()
     rules = service.all_rules(db)
     return render_template("eligibility/index.html", rules=rules, award_types=service.award_types(db),
-                           kind_label=service.kind_label, delete_form=DeleteForm(formdata=None))
+                           delete_form=VersionForm(formdata=None))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -42,7 +44,7 @@ def _edit(rule_id: int | None):
     rule = catalog.get(db, EligibilityRule, rule_id) if rule_id else None
     form = RuleForm(obj=rule, data=None if rule else {"active": True})
     types = voting.award_types(db)
-    form.kind.choices = kind_choices()
+    form.kind.choices = labels.choices(labels.RULE_KIND)
     form.award_type_id.choices = award_choices(types, _("every award"))
     form.required_award_type_id.choices = award_choices(types, "—")
     return run_edit(
@@ -63,7 +65,7 @@ def _edit(rule_id: int | None):
 def delete(rule_id: int):
     """Delete a rule, unless someone changed it since the list was shown."""
     db = get_session()
-    form = DeleteForm()
+    form = VersionForm()
     run_step(form, lambda: service.delete_rule(session=db, rule_id=rule_id, version=form.version.data),
              done=_("Eligibility rule deleted."))
     return redirect(url_for("eligibility.index"))

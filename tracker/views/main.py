@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from tracker.auth import PUBLIC, READ, access, is_safe_next
 from tracker.db import get_session
-from tracker.forms import LanguageForm
+from tracker.forms.main import LanguageForm
 from tracker.models import Board, Cluster, ClusterYear, Membership, Role
 from tracker.rules.text import vi_sorted
 

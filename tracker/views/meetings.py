@@ -5,11 +5,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from tracker import labels
 from tracker.auth import EDIT_CLUSTER, READ, access
 from tracker.db import get_session
-from tracker.meeting_forms import CaptionForm, DeleteForm, MeetingForm, UploadForm
+from tracker.forms.fields import VersionForm
+from tracker.forms.meetings import CaptionForm, MeetingForm, UploadForm
 from tracker.models import Board, Cluster, MeetingKind
-from tracker.services import ballots, catalog, meetings, uploads, years
+from tracker.services import catalog, meetings, uploads, years
 from tracker.services.errors import Conflict, DomainError
 from tracker.services.permissions import can_edit_cluster
 from tracker.views._forms import data_for, run_edit, run_step, show_errors
@@ -40,8 +42,8 @@ def _meeting_form(db, cluster_year, member_rows, meeting=None) -> MeetingForm:
         if meeting is None:
             recorded = {m.kind for m in meetings.for_year(db, cluster_year.id)}
             wanted = request.args.get("kind")
-            kind = wanted if wanted in meetings.KIND_LABELS else next(
-                (k.value for k in meetings.KIND_LABELS if k not in recorded), MeetingKind.PLEDGE.value)
+            kind = wanted if wanted in meetings.KIND_ORDER else next(
+                (k.value for k in meetings.KIND_ORDER if k not in recorded), MeetingKind.PLEDGE.value)
             data = {"kind": kind, "host_board_id": meetings.default_host(db, cluster_year.id),
                     "present": [board.id for board, _role in member_rows], "version": 0}
         else:
@@ -97,9 +99,10 @@ def _detail_page(cluster_id: int, year: int, meeting_id: int, *, upload: UploadF
     rounds = meetings.ballot_rounds(db, cluster_year.id) if meeting.kind == MeetingKind.YEAREND else []
     can_edit = can_edit_cluster(current_user, cluster_id=cluster_id)
     return render_template(
-        "meetings/detail.html", cluster=cluster, year=year, meeting=meeting, kind=meetings.kind_label(meeting.kind),
+        "meetings/detail.html", cluster=cluster, year=year, meeting=meeting,
+        kind=labels.word(labels.MEETING_KIND, meeting.kind),
         host=host, present=meetings.present_boards(db, meeting.id), files=files, rounds=rounds,
-        status_label=ballots.status_label, can_edit=can_edit, upload=upload or UploadForm(formdata=None),
+        can_edit=can_edit, upload=upload or UploadForm(formdata=None),
         caption=caption, caption_id=caption_id, max_mb=_max_bytes() // (1024 * 1024)), status
 
 
@@ -114,7 +117,7 @@ def edit(cluster_id: int, year: int, meeting_id: int):
     return run_edit(form=form, save=lambda: _save(db, form, cluster_id, year, meeting_id),
                     conflict_fields=CONFLICT_FIELDS, template="meetings/edit.html", saved=_("The meeting is saved."),
                     next_url=lambda row: _detail_url(cluster_id, year, row.id), cluster=cluster, year=year,
-                    meeting=meeting, kind=meetings.kind_label(meeting.kind))
+                    meeting=meeting, kind=labels.word(labels.MEETING_KIND, meeting.kind))
 
 
 @bp.route("/<int:meeting_id>/delete", methods=["POST"])
@@ -123,7 +126,7 @@ def delete(cluster_id: int, year: int, meeting_id: int):
     """Delete a meeting with its attachments and their files."""
     db = get_session()
     meetings.get_meeting(db, cluster_id=cluster_id, year=year, meeting_id=meeting_id)
-    form = DeleteForm()
+    form = VersionForm()
     if run_step(form, lambda: meetings.delete_meeting(session=db, cluster_id=cluster_id, year=year,
                                                       meeting_id=meeting_id, version=form.version.data,
                                                       folder=_folder()),
@@ -210,7 +213,7 @@ def attachment_delete(cluster_id: int, year: int, meeting_id: int, attachment_id
     db = get_session()
     meeting, _cy = meetings.get_meeting(db, cluster_id=cluster_id, year=year, meeting_id=meeting_id)
     meetings.get_attachment(db, meeting=meeting, attachment_id=attachment_id)
-    form = DeleteForm()
+    form = VersionForm()
     run_step(form, lambda: meetings.delete_attachment(session=db, meeting=meeting, attachment_id=attachment_id,
                                                       version=form.version.data, folder=_folder()),
              done=_("The file is deleted."))

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.auth import EDIT_CLUSTER, READ, access
-from tracker.pledge_forms import BLANK_LINES, UploadForm, catalogue_form, grid_form, line_id, pledge_form
+from tracker.forms.fields import BLANK_LINES, UploadForm, line_id
+from tracker.forms.pledges import catalogue_form, grid_form, pledge_form
 from tracker.services import papers, pledges, sheets
 from tracker.services.permissions import can_edit_cluster
 from tracker.services.stamps import stamp

@@ -10,13 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
+from tracker import labels
 from tracker.auth import EDIT_CLUSTER, READ, access
 from tracker.db import get_session
-from tracker.forms import ActionForm
-from tracker.i18n import format_day
-from tracker.models import AwardType, BallotRound, Board, ProposalStatus, RoundStatus, User
-from tracker.proposal_forms import (
-    DeleteForm,
+from tracker.forms.fields import ActionForm, VersionForm
+from tracker.forms.proposals import (
     OverrideForm,
     StatusForm,
     override_prefix,
@@ -25,8 +23,10 @@ from tracker.proposal_forms import (
     submission_prefix,
     submission_versions,
 )
+from tracker.i18n import format_day
+from tracker.models import AwardType, BallotRound, Board, ProposalStatus, RoundStatus, User
 from tracker.rules.ballot import BallotError, format_percent
-from tracker.services import catalog, eligibility, submissions, voting
+from tracker.services import catalog, eligibility, papers, voting
 from tracker.services import proposals as service
 from tracker.services.errors import Conflict, DomainError
 from tracker.services.permissions import can_edit_cluster
@@ -71,7 +71,8 @@ def _details(kind: str, data: dict) -> str:
             day = "—"
         return _("submission %(number)s of %(date)s", number=data.get("number", ""), date=day)
     if kind == "status":
-        return f"{service.status_label(data.get('from', ''))} → {service.status_label(data.get('to', ''))}"
+        before, after = data.get("from", ""), data.get("to", "")
+        return f"{labels.word(labels.PROPOSAL_STATUS, before)} → {labels.word(labels.PROPOSAL_STATUS, after)}"
     if kind == "override":
         return data.get("reason", "")
     return ""
@@ -84,7 +85,7 @@ def _history(events, users: dict[int, str]) -> list[dict]:
             data = json.loads(event.payload) if event.payload else {}
         except ValueError:
             data = {}
-        rows.append({"label": service.EVENT_LABELS.get(event.kind, event.kind), "user": users.get(event.user_id, "—"),
+        rows.append({"label": labels.word(labels.PROPOSAL_EVENT, event.kind), "user": users.get(event.user_id, "—"),
                      "at": event.at, "details": _details(event.kind, data if isinstance(data, dict) else {})})
     return rows
 
@@ -131,7 +132,8 @@ def _index_page(cluster_id: int, year: int, *, forms: dict | None = None, status
             groups.append({"award": awards[proposal.award_type_id], "rows": []})
         groups[-1]["rows"].append({
             "proposal": proposal, "board": boards[proposal.board_id], "share": _share(proposal.share),
-            "status": service.status_label(proposal.status), "badge": BADGES.get(proposal.status, "text-bg-light"),
+            "status": labels.word(labels.PROPOSAL_STATUS, proposal.status),
+            "badge": BADGES.get(proposal.status, "text-bg-light"),
             "history": _history(logs[proposal.id], users), "warnings": warnings[proposal.id],
             "status_form": _shown(forms, status_prefix(proposal.id), lambda prefix, p=proposal: StatusForm(
                 formdata=None, prefix=prefix, data={"status": p.status, "version": p.version})),
@@ -266,7 +268,7 @@ def delete(cluster_id: int, year: int, proposal_id: int):
     """Delete a draft proposal."""
     db = get_session()
     service.get_proposal(db, cluster_id=cluster_id, year=year, proposal_id=proposal_id)
-    form = DeleteForm()
+    form = VersionForm()
     run_step(form, lambda: service.delete_proposal(session=db, user=current_user, proposal_id=proposal_id,
                                                    version=form.version.data),
              done=_("The draft proposal is deleted."))
@@ -279,7 +281,7 @@ def document(cluster_id: int, year: int, award_type_id: int, kind: str):
     """The tờ trình of an award's proposals, as DOCX or PDF."""
     db = get_session()
     try:
-        name, data = submissions.submission_paper(db, cluster_id=cluster_id, year=year,
+        name, data = papers.submission_paper(db, cluster_id=cluster_id, year=year,
                                                   award_type_id=award_type_id, kind=kind)
     except DomainError as error:
         flash(str(error.message), "warning")

@@ -83,12 +83,6 @@ def _export(report: documents.Report, fmt: str, name: str, back: str) -> Respons
                     headers={"Content-Disposition": f'attachment; filename="{file_name}"'})
 
 
-@bp.context_processor
-def labels() -> dict:
-    """The words report pages use for stored codes."""
-    return {"outcome_labels": report_tables.OUTCOME_LABELS, "stage_labels": report_tables.STAGE_LABELS}
-
-
 def _percent(value) -> float | None:
     return None if value is None else round(float(value * 100), 1)
 

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.auth import EDIT_CLUSTER, READ, access
-from tracker.pledge_forms import BLANK_LINES, UploadForm, criteria_form, line_id, scores_form
+from tracker.forms.fields import BLANK_LINES, UploadForm, line_id
+from tracker.forms.scores import criteria_form, scores_form
 from tracker.services import scores, sheets
 from tracker.services.permissions import can_edit_cluster
 from tracker.services.stamps import stamp

@@ -3,9 +3,9 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from tracker.api_forms import RevokeForm, TokenForm
 from tracker.auth import READ, access
 from tracker.db import get_session
+from tracker.forms.tokens import RevokeForm, TokenForm
 from tracker.services import tokens as service
 from tracker.services.errors import DomainError
 from tracker.views._audit import note

@@ -4,14 +4,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
+from tracker import labels
 from tracker.auth import EDIT_CLUSTER, READ, access
 from tracker.db import get_session
-from tracker.forms import base_choices, roster_form, rule_form
+from tracker.forms.years import roster_form, rule_form
 from tracker.models import AwardType, BallotRound, Board, Cluster, ClusterYear, MemberRole
 from tracker.rules.membership import Row, exists_in
 from tracker.rules.text import vi_sorted
 from tracker.rules.voting import RuleValues, show_fraction
-from tracker.services import ballots, catalog, decisions, meetings, voting, years
+from tracker.services import catalog, decisions, meetings, voting, years
 from tracker.services.errors import Conflict, DomainError
 from tracker.services.permissions import can_edit_cluster
 from tracker.views._forms import conflict_message, describe, run_edit, show_errors
@@ -48,10 +49,9 @@ def detail(cluster_id: int, year: int):
                          .where(BallotRound.cluster_year_id == cluster_year.id)
                          .order_by(AwardType.precedence, BallotRound.number)).all()
     return render_template("years/detail.html", rounds=rounds, meetings=year_meetings, reconciliation=reconciliation,
-                           status_label=ballots.status_label,
                            cluster=cluster, year=year, cluster_year=cluster_year,
                            members=members, boards=boards, recorded=recorded, effective=effective,
-                           awards=voting.award_types(db), bases=dict(base_choices()), fraction=show_fraction,
+                           awards=voting.award_types(db), bases=labels.THRESHOLD_BASE, fraction=show_fraction,
                            can_edit=can_edit_cluster(current_user, cluster_id=cluster_id))
 
 

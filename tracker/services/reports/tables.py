@@ -1,22 +1,13 @@
 """Every report as the tables it shows, for the exports (XLSX, CSV, PDF): the same lines as the page, in the
 reader's language."""
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from tracker import labels
 from tracker.documents.tables import Column, Report, Table
 from tracker.rules import reports as rules
-from tracker.rules.reconcile import Outcome
-from tracker.services.proposals import status_label
 from tracker.services.reports.dashboard import Dashboard
 from tracker.services.reports.history import BoardReport, ClusterReport
 from tracker.services.reports.year import ClusterLine, YearReport
-from tracker.services.years import role_label
-
-OUTCOME_LABELS = {Outcome.GRANTED: _l("granted as proposed"), Outcome.OTHER_FORM: _l("granted as another form"),
-                  Outcome.NOT_GRANTED: _l("not granted"), Outcome.UNPROPOSED: _l("granted without a proposal")}
-STAGE_LABELS = {rules.Stage.PLEDGE: _l("Pledge signed"), rules.Stage.REVIEW: _l("Review held"),
-                rules.Stage.VOTE: _l("Vote finalised"), rules.Stage.PROPOSALS: _l("Proposals sent"),
-                rules.Stage.DECISION: _l("Decision received")}
 
 
 def _short(board) -> str:
@@ -59,9 +50,9 @@ def outcome_table(lines: list[ClusterLine], locale: str, *, with_year: bool) -> 
     """What was proposed and what the decisions granted."""
     first = Column(_("Year"), "int") if with_year else Column(_("Cluster"))
     rows = tuple((line.year if with_year else line.name, o.board.short_name,
-                  o.proposed.label(locale) if o.proposed else "", str(status_label(o.status)) if o.status else "",
+                  o.proposed.label(locale) if o.proposed else "", labels.word(labels.PROPOSAL_STATUS, o.status),
                   o.submission_number, o.submission_date, o.granted.label(locale) if o.granted else "",
-                  o.decision_number, o.decided_on, str(OUTCOME_LABELS[o.outcome]))
+                  o.decision_number, o.decided_on, labels.word(labels.RECONCILIATION, o.outcome))
                  for line in lines for o in line.outcomes)
     return Table("proposals", _("Proposals and decisions"), (
         first, Column(_("Board")), Column(_("Proposed")), Column(_("Status")), Column(_("Submission")),
@@ -104,7 +95,7 @@ def board_tables(report: BoardReport, locale: str, generated: str) -> Report:
         Column(_("Targets assessed"), "int"), Column(_("Targets achieved"), "int"),
         Column(_("Mean completion"), "share"), Column(_("Agreed score"), "decimal"), Column(_("Rank"), "int"),
         Column(_("Boards ranked"), "int"), Column(_("Elected for"))),
-        tuple((y.year, y.board.short_name, y.cluster, role_label(y.role), y.completion.assessed,
+        tuple((y.year, y.board.short_name, y.cluster, labels.word(labels.MEMBER_ROLE, y.role), y.completion.assessed,
                y.completion.achieved, y.completion.mean, y.score, y.rank, y.ranked or None,
                "; ".join(f"{a.label(locale)} ({v})" for a, v, _s in y.elected)) for y in report.years))
     awards = Table("awards", _("Awards"), (
@@ -127,7 +118,7 @@ def board_tables(report: BoardReport, locale: str, generated: str) -> Report:
 def dashboard_tables(board: Dashboard, locale: str, generated: str) -> Report:
     """The dashboard's tables: status per cluster, awards per year by type, completion, most-awarded boards."""
     status = Table("status", _("Where each cluster stands in %(year)s", year=board.year or ""), (
-        Column(_("Cluster")), Column(_("Region")), *(Column(str(STAGE_LABELS[s])) for s in rules.STAGES)),
+        Column(_("Cluster")), Column(_("Region")), *(Column(labels.word(labels.STAGE, s)) for s in rules.STAGES)),
         tuple((s.name, s.region, *(_yes(s.stages[stage]) for stage in rules.STAGES)) for s in board.statuses))
     per_year = Table("awards_by_year", _("Awards per year by type"), (
         Column(_("Year"), "int"), *(Column(t.label(locale), "int") for t in board.award_types)),

@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from tracker.models import ProposalStatus, RoundStatus
+from tracker.ops.synthetic import catalogue
+from tracker.ops.synthetic.writer import Writer
 from tracker.rules import rounds as rules
 from tracker.rules.authorities import in_force
 from tracker.rules.chain import GENESIS, canonical, link
 from tracker.rules.voting import RuleValues
-from tracker.services.synthetic import catalogue
-from tracker.services.synthetic.writer import Writer
 
 
 def moment(day: date, minutes: int = 0) -> datetime:

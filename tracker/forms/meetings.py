@@ -4,20 +4,27 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from tracker.forms import Choice, Day, IdChecklist, IdChoice, LongText, Text, Version, WholeNumber, at_most, required
-from tracker.services.meetings import KIND_LABELS, MAX_DELEGATES, MAX_TEXT
+from tracker import labels
+from tracker.forms.fields import (
+    Choice,
+    Day,
+    IdChecklist,
+    IdChoice,
+    LongText,
+    Text,
+    Version,
+    WholeNumber,
+    at_most,
+    required,
+)
+from tracker.services.meetings import MAX_DELEGATES, MAX_TEXT
 from tracker.services.uploads import MAX_CAPTION
-
-
-def kind_choices():
-    """The kinds of meeting, in the order of the yearly cycle."""
-    return [(kind.value, label) for kind, label in KIND_LABELS.items()]
 
 
 class MeetingForm(FlaskForm):
     """A meeting: kind, date and place, host, boards present, delegates, summary and decisions."""
 
-    kind = Choice(_l("Meeting"), choices=kind_choices())
+    kind = Choice(_l("Meeting"), choices=labels.choices(labels.MEETING_KIND))
     held_on = Day(_l("Date"), [required()])
     place = Text(_l("Place"), [at_most(300)])
     host_board_id = IdChoice(_l("Host board"))
@@ -42,9 +49,3 @@ class CaptionForm(FlaskForm):
 
     caption = Text(_l("Caption"), [at_most(MAX_CAPTION)])
     version = Version(validators=[InputRequired(message=_l("This form is incomplete: reload the page."))])
-
-
-class DeleteForm(FlaskForm):
-    """A delete button, with the version of what is deleted."""
-
-    version = Version()

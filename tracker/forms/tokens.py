@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from tracker.forms import Text, at_most, required
+from tracker.forms.fields import Text, at_most, required
 from tracker.services.tokens import MAX_NAME
 
 

@@ -4,7 +4,7 @@ chains, proposals, decisions and awards), the last year left in progress. Determ
 every timestamp comes from random.Random(seed) and the years, never from the clock, so the same seed into the same
 database gives the same rows. Every cluster, board, pledge and round says it is synthetic.
 
-Written with SQLAlchemy Core bulk inserts and ids handed out here (tracker.services.synthetic.writer): ORM objects
+Written with SQLAlchemy Core bulk inserts and ids handed out here (tracker.ops.synthetic.writer): ORM objects
 per row would take many times longer at 300 clusters x 12 boards x 20 years."""
 import random
 from dataclasses import dataclass
@@ -15,12 +15,12 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from tracker.models import Authority, AwardType, Board, Cluster, Decision
-from tracker.services.demo import AUTHORITIES
+from tracker.ops.demo import AUTHORITIES
+from tracker.ops.synthetic import catalogue
+from tracker.ops.synthetic.maker import ClusterMaker, Plan, stages
+from tracker.ops.synthetic.votes import Authorities, Decisions
+from tracker.ops.synthetic.writer import Writer
 from tracker.services.errors import DomainError
-from tracker.services.synthetic import catalogue
-from tracker.services.synthetic.maker import ClusterMaker, Plan, stages
-from tracker.services.synthetic.votes import Authorities, Decisions
-from tracker.services.synthetic.writer import Writer
 from tracker.services.years import MAX_YEAR, MIN_YEAR
 
 MAX_CLUSTERS, MAX_BOARDS, MAX_YEARS = 9999, 99, 100

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
-from tracker.forms import Day, IdChoice, LongText, Text, Version, Year, at_most, required
+from tracker.forms.fields import Day, IdChoice, LongText, Text, Version, Year, at_most, required
 from tracker.services.decisions import MAX_AWARD_NOTE, MAX_NOTE, MAX_NUMBER, MAX_SIGNER
 
 
@@ -32,9 +32,3 @@ class ScanForm(FlaskForm):
     """The scanned decision, a PDF."""
 
     file = FileField(_l("Scan of the decision (PDF)"), [FileRequired(message=_l("Choose a file to upload."))])
-
-
-class DeleteForm(FlaskForm):
-    """A delete button, with the version of what is deleted."""
-
-    version = Version()

@@ -1,11 +1,9 @@
 """Alembic driven from the application: upgrade to head, or write a new revision."""
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, text
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+from tracker.paths import MIGRATIONS
 
 
 def _config(connection=None) -> Config:

@@ -4,8 +4,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired
 
-from tracker.forms import REQUIRED, Choice, Day, IdChecklist, LongText, Text, Version, at_most, required
-from tracker.services.proposals import MAX_NUMBER, MAX_REASON, STATUS_LABELS
+from tracker import labels
+from tracker.forms.fields import REQUIRED, Choice, Day, IdChecklist, LongText, Text, Version, at_most, required
+from tracker.services.proposals import MAX_NUMBER, MAX_REASON
 
 INCOMPLETE = _l("This form is incomplete: reload the page.")
 
@@ -48,15 +49,10 @@ def submission_versions(form) -> dict[int, int | None]:
     return {proposal_id: form[name].data for proposal_id, name in form.proposal_version_names.items()}
 
 
-def status_choices():
-    """The statuses a proposal can take, in words."""
-    return [(status.value, label) for status, label in STATUS_LABELS.items()]
-
-
 class StatusForm(FlaskForm):
     """A proposal's status, set by hand."""
 
-    status = Choice(_l("Status"), choices=status_choices())
+    status = Choice(_l("Status"), choices=labels.choices(labels.PROPOSAL_STATUS))
     version = Version(validators=[InputRequired(message=INCOMPLETE)])
 
 
@@ -65,9 +61,3 @@ class OverrideForm(FlaskForm):
 
     reason = LongText(_l("Reason for going ahead despite the warning"), [required(), at_most(MAX_REASON)])
     version = Version(validators=[InputRequired(message=INCOMPLETE)])
-
-
-class DeleteForm(FlaskForm):
-    """Delete a draft proposal, with the version it was shown with."""
-
-    version = Version()

@@ -3,13 +3,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
-from tracker.forms import Choice, IdChoice, LongText, Version, WholeNumber, Year, at_most, required
-from tracker.services.eligibility import KIND_LABELS, MAX_CITATION
-
-
-def kind_choices():
-    """The kinds of rule the tracker can check, in words."""
-    return list(KIND_LABELS.items())
+from tracker.forms.fields import Choice, IdChoice, LongText, Version, WholeNumber, Year, at_most, required
+from tracker.services.eligibility import MAX_CITATION
 
 
 def award_choices(award_types, empty_label):
@@ -28,10 +23,4 @@ class RuleForm(FlaskForm):
     from_year = Year(_l("In force from achievement year"))
     to_year = Year(_l("In force until achievement year"))
     active = BooleanField(_l("Active"))
-    version = Version()
-
-
-class DeleteForm(FlaskForm):
-    """Delete a rule: the version it was shown at, so a rule changed meanwhile is not deleted unseen."""
-
     version = Version()

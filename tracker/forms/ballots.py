@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from tracker.forms import REQUIRED, Day, IdChoice, LongText, Text, Version, WholeNumber, at_most, required
+from tracker.forms.fields import REQUIRED, Day, IdChoice, LongText, Text, Version, WholeNumber, at_most, required
 from tracker.rules.rounds import Figures
 
 MAX_COUNT = 100_000
@@ -31,11 +31,6 @@ class OpenRoundForm(MeetingFields, FlaskForm):
 
     award_type_id = IdChoice(_l("Award"), [InputRequired(message=REQUIRED)])
 
-
-class StepForm(FlaskForm):
-    """A workflow button (check without second entry, finalise, open a runoff): CSRF and the round's version."""
-
-    version = Version()
 
 
 def figures_form(members, candidates, *, meeting=False, reason=False, data=None) -> FlaskForm:

@@ -8,10 +8,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 from tracker.models import ClusterKind, MeetingKind, MemberRole
+from tracker.ops.synthetic import catalogue
+from tracker.ops.synthetic.votes import Decisions, Rounds, Submission, Vote, propose
+from tracker.ops.synthetic.writer import Writer
 from tracker.rules.voting import RuleValues
-from tracker.services.synthetic import catalogue
-from tracker.services.synthetic.votes import Decisions, Rounds, Submission, Vote, propose
-from tracker.services.synthetic.writer import Writer
 
 # Stages of the last year, the year in progress: 0 members only, 1 pledge signed, 2 review held, 3 vote finalised,
 # 4 proposals submitted, 5 decided. Every earlier year is decided.
