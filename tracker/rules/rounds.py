@@ -1,6 +1,7 @@
 """A ballot round's stored counts as plain data: what the counting committee read out, the rule it was counted
 under, and the tally of them. Everything here is pure: the JSON these functions write is what the event log
 hashes and what `verify` recounts."""
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -129,8 +130,107 @@ def result_json(result: ballot.RoundResult) -> dict:
 
 
 def tied(result: Mapping) -> list[int]:
-    """Candidates of a stored result sent to a runoff."""
+    """Candidates of a stored result (as JSON data) sent to a runoff."""
     return [o["candidate"] for o in result["outcomes"] if o["status"] == ballot.Status.TIE_RUNOFF]
+
+
+# ---- the read model: a revision's counts and result as typed values, parsed in one place -----------------------
+
+@dataclass(frozen=True)
+class StoredCounts:
+    """A revision's counts as stored: the rule and members as they were, the seats and the figures. `data` is the
+    JSON exactly as stored, which the event log hashes and a recount reads."""
+
+    data: Mapping
+
+    @property
+    def rule(self) -> Mapping:
+        """The rule the round was counted under (quorum, threshold, base, strict, tie_break)."""
+        return self.data["rule"]
+
+    @property
+    def members(self) -> list[int]:
+        """The board ids that were members that year."""
+        return list(self.data["members"])
+
+    @property
+    def seats(self) -> int:
+        """The seats the round filled."""
+        return self.data["seats"]
+
+    @property
+    def figures(self) -> Figures:
+        """What the committee read out."""
+        return figures_of(self.data)
+
+    def tally(self) -> "StoredResult":
+        """The result these counts give (raises ballot.BallotError when they contradict each other)."""
+        return StoredResult.of(result_json(tally_counts(self.data)), provisional=True)
+
+
+@dataclass(frozen=True)
+class StoredOutcome:
+    """One candidate's line of a result."""
+
+    candidate: int
+    votes: int
+    share: Fraction
+    passed: bool
+    rank: int | None
+    status: str  # a ballot.Status value
+    reason_vi: str
+    reason_en: str
+
+    @property
+    def share_text(self) -> str:
+        """The share as stored ("2/3")."""
+        return _fraction(self.share)
+
+    def reason(self, lang: str) -> str:
+        """The reason in the reader's language (English for "en", else Vietnamese)."""
+        return self.reason_en if lang == "en" else self.reason_vi
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """A round's result: stored when the revision was finalised, or `provisional` (tallied from counts not yet
+    finalised)."""
+
+    quorum_met: bool
+    valid: int
+    elected: tuple[int, ...]
+    outcomes: tuple[StoredOutcome, ...]
+    provisional: bool = False
+
+    @classmethod
+    def of(cls, data: Mapping, *, provisional: bool = False) -> "StoredResult":
+        """A result from its JSON data (as result_json writes it)."""
+        return cls(quorum_met=data["quorum_met"], valid=data["valid"], elected=tuple(data["elected"]),
+                   outcomes=tuple(StoredOutcome(candidate=o["candidate"], votes=o["votes"],
+                                                share=Fraction(o["share"]), passed=o["passed"], rank=o["rank"],
+                                                status=o["status"], reason_vi=o["reason_vi"], reason_en=o["reason_en"])
+                                  for o in data["outcomes"]),
+                   provisional=provisional)
+
+    @property
+    def tied(self) -> list[int]:
+        """Candidates sent to a runoff (a tie at the last seat)."""
+        return [o.candidate for o in self.outcomes if o.status == ballot.Status.TIE_RUNOFF]
+
+    def elected_outcomes(self) -> list[StoredOutcome]:
+        """The lines of the elected boards, in the result's order (rank)."""
+        chosen = set(self.elected)
+        return [o for o in self.outcomes if o.candidate in chosen]
+
+
+def read_counts(text: str | None) -> StoredCounts | None:
+    """A revision's stored counts column, read (None when no counts were entered)."""
+    return StoredCounts(json.loads(text)) if text else None
+
+
+def read_result(text: str | None) -> StoredResult | None:
+    """A revision's stored result column, read (None when the revision was never finalised)."""
+    return StoredResult.of(json.loads(text)) if text else None
 
 
 def _fraction(value: Fraction) -> str:

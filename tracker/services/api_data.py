@@ -2,7 +2,6 @@
 awards. Each function runs a fixed number of set-based queries whatever the size of the data (columns, not ORM
 objects, for the lists). Finalised results are read from the stored result of each round's latest finalised
 revision, never recounted."""
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -26,6 +25,7 @@ from tracker.models import (
     MemberRole,
     Membership,
 )
+from tracker.rules.rounds import read_result
 from tracker.rules.text import vi_key
 from tracker.services.errors import NotFound
 
@@ -302,24 +302,24 @@ def results(session: Session, *, page: PageRequest, year: int | None = None, clu
     if award is not None:
         query = query.where(AwardType.code == award)
     found = _page(session, query, BallotRound.id, page)
-    stored = {row[0]: json.loads(row[-1]) for row in found.items}
-    board_ids = {o["candidate"] for result in stored.values() for o in result["outcomes"]}
+    stored = {row[0]: read_result(row[-1]) for row in found.items}
+    board_ids = {o.candidate for result in stored.values() for o in result.outcomes}
     names = {b_id: (short, name) for b_id, short, name in session.exec(
         select(Board.id, Board.short_name, Board.name).where(col(Board.id).in_(board_ids))).all()} if board_ids else {}
     items = []
     for (round_id, number, runoff_of, seats, status, illustrative, cy_year, cid, cname, code, revision,
          finalised_at, _result) in found.items:
         result = stored[round_id]
-        elected = set(result["elected"])
+        elected = set(result.elected)
         items.append({
             "id": round_id, "cluster": {"id": cid, "name": cname}, "year": cy_year, "award": code, "number": number,
             "runoff_of": runoff_of, "seats": seats, "status": status, "illustrative": illustrative,
-            "revision": revision, "finalised_at": moment(finalised_at), "quorum_met": result["quorum_met"],
-            "valid": result["valid"],
-            "candidates": [{"board": board_ref(o["candidate"], *names.get(o["candidate"], (None, None))),
-                            "votes": o["votes"], "share": o["share"], "share_decimal": share_decimal(o["share"]),
-                            "elected": o["candidate"] in elected, "status": o["status"], "rank": o["rank"],
-                            "reason_vi": o["reason_vi"], "reason_en": o["reason_en"]}
-                           for o in result["outcomes"]],
+            "revision": revision, "finalised_at": moment(finalised_at), "quorum_met": result.quorum_met,
+            "valid": result.valid,
+            "candidates": [{"board": board_ref(o.candidate, *names.get(o.candidate, (None, None))),
+                            "votes": o.votes, "share": o.share_text, "share_decimal": share_decimal(o.share_text),
+                            "elected": o.candidate in elected, "status": o.status, "rank": o.rank,
+                            "reason_vi": o.reason_vi, "reason_en": o.reason_en}
+                           for o in result.outcomes],
         })
     return PageOf(items, found.total)

@@ -127,6 +127,48 @@ def official(revs: list[BallotRevision]) -> BallotRevision | None:
     return next((r for r in reversed(revs) if r.finalised_at is not None), None)
 
 
+def current_revision(revs: list[BallotRevision], round_: BallotRound) -> BallotRevision | None:
+    """The revision the round is at, when its counts are entered (None before the first entry)."""
+    return next((r for r in revs if r.revision == round_.revision and r.counts), None)
+
+
+def result_of(revision: BallotRevision | None) -> rules.StoredResult | None:
+    """A revision's result: the one stored when it was finalised, else the provisional tally of its counts (None
+    without counts, or when the stored counts contradict each other)."""
+    if revision is None:
+        return None
+    if revision.result:
+        return rules.read_result(revision.result)
+    counts = rules.read_counts(revision.counts)
+    if counts is None:
+        return None
+    try:
+        return counts.tally()
+    except ballot.BallotError:
+        return None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a round holds, read once: its revisions, the current one with its counts, and the official result."""
+
+    revisions: list[BallotRevision]
+    current: BallotRevision | None  # the revision the round is at, once counts are entered
+    counts: rules.StoredCounts | None  # the current revision's counts
+    result: rules.StoredResult | None  # the current revision's result, stored or provisional
+    official: BallotRevision | None  # the latest finalised revision
+    official_result: rules.StoredResult | None
+
+
+def read(session: Session, round_: BallotRound) -> Reading:
+    """The round's revisions, its current counts and result, and the result that counts."""
+    revs = revisions(session, round_.id)
+    current, final = current_revision(revs, round_), official(revs)
+    return Reading(revisions=revs, current=current, counts=rules.read_counts(current.counts) if current else None,
+                   result=result_of(current), official=final,
+                   official_result=rules.read_result(final.result) if final else None)
+
+
 def elected_higher(session: Session, round_: BallotRound) -> set[int]:
     """Boards elected (or provisionally elected) for a higher award in the same cluster-year."""
     award = session.get(AwardType, round_.award_type_id)
@@ -136,9 +178,9 @@ def elected_higher(session: Session, round_: BallotRound) -> set[int]:
                     BallotRevision.revision == BallotRound.revision, BallotRevision.counts != ""))
     elected: set[int] = set()
     for revision, _id in session.exec(query).all():
-        result = json.loads(revision.result) if revision.result else rules.result_json(
-            rules.tally_counts(json.loads(revision.counts)))
-        elected.update(result["elected"])
+        result = result_of(revision)
+        if result is not None:
+            elected.update(result.elected)
     return elected
 
 
@@ -151,8 +193,9 @@ def candidates(session: Session, round_: BallotRound, boards: dict[int, Board]) 
     else:
         current = session.exec(select(BallotRevision).where(BallotRevision.round_id == round_.id,
                                                             BallotRevision.revision == round_.revision)).first()
-        if current is not None and current.counts:
-            ids = [int(k) for k in json.loads(current.counts)["votes"]]
+        counts = rules.read_counts(current.counts) if current is not None else None
+        if counts is not None:
+            ids = list(counts.figures.votes)
         else:
             members = {m.board_id for m in years.memberships(session, round_.cluster_year_id)}
             ids = list(members - elected_higher(session, round_))
@@ -243,7 +286,7 @@ def check(*, session: Session, user: User, round_id: int, version: int | None,
     blocks. With the second entry switched off, `figures` is None and the round is confirmed as entered."""
     round_ = _locked(session, round_id, version, RoundStatus.ENTERED)
     revision = _current(session, round_)
-    first = rules.figures_of(json.loads(revision.counts))
+    first = rules.read_counts(revision.counts).figures
     outcome = None
     if second_entry_required(session, round_):
         if figures is None:
@@ -267,7 +310,7 @@ def finalise(*, session: Session, user: User, round_id: int, version: int | None
     """Lock the checked counts and store their result; from now on only an amendment changes them."""
     round_ = _locked(session, round_id, version, RoundStatus.CHECKED)
     revision = _current(session, round_)
-    counts = json.loads(revision.counts)
+    counts = rules.read_counts(revision.counts).data
     result = rules.result_json(rules.tally_counts(counts))
     revision.result, revision.finalised_by, revision.finalised_at = canonical(result), _uid(user), _now()
     round_.status = RoundStatus.FINALISED
@@ -294,8 +337,8 @@ def amend(*, session: Session, user: User, round_id: int, version: int | None, f
 def open_runoff(*, session: Session, user: User, round_id: int, version: int | None) -> BallotRound:
     """Open a runoff among the boards tied at the last seat of a finalised round, for the seats left."""
     round_ = _locked(session, round_id, version, RoundStatus.FINALISED)
-    result = json.loads(official(revisions(session, round_.id)).result)
-    tied = rules.tied(result)
+    result = rules.read_result(official(revisions(session, round_.id)).result)
+    tied = result.tied
     if not tied:
         raise DomainError(_l("No tie needs a runoff in this round."))
     if session.exec(select(BallotRound).where(BallotRound.runoff_of_id == round_.id)).first() is not None:
@@ -304,7 +347,7 @@ def open_runoff(*, session: Session, user: User, round_id: int, version: int | N
         BallotRound.cluster_year_id == round_.cluster_year_id, BallotRound.award_type_id == round_.award_type_id)).one()
     runoff = BallotRound(cluster_year_id=round_.cluster_year_id, award_type_id=round_.award_type_id,
                          number=number + 1, runoff_of_id=round_.id, runoff_candidates=json.dumps(tied),
-                         seats=round_.seats - len(result["elected"]), held_on=round_.held_on, place=round_.place,
+                         seats=round_.seats - len(result.elected), held_on=round_.held_on, place=round_.place,
                          committee=round_.committee, illustrative=round_.illustrative)
     session.add(runoff)
     session.flush()

@@ -3,7 +3,6 @@ candidates and on proposals, and the administrators' catalogue of rules.
 
 Warnings never refuse anything: a proposal that breaks a rule goes ahead with an explicit override and its reason
 (tracker.services.proposals.override)."""
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -26,6 +25,7 @@ from tracker.models import (
     RoundStatus,
 )
 from tracker.rules import eligibility as rules
+from tracker.rules import rounds
 from tracker.rules.text import normalise
 from tracker.services import ballots
 from tracker.services.catalog import apply_data, get, load_for_edit
@@ -127,7 +127,7 @@ def _load(session: Session, cluster_year: ClusterYear, board_ids: Iterable[int])
     official = {round_id: (award_type_id, result) for round_id, award_type_id, result in finalised}  # the latest
     for award_type_id, result in official.values():
         if result:
-            loaded.elected.setdefault(award_type_id, set()).update(json.loads(result)["elected"])
+            loaded.elected.setdefault(award_type_id, set()).update(rounds.read_result(result).elected)
     return loaded
 
 

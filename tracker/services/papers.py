@@ -5,7 +5,6 @@ and the submission (tờ trình) proposing its boards for one award; each as DOC
 Every sentence a paper prints is written here (the layouts are in tracker/documents); the words of stored codes
 come from tracker.labels, rendered in Vietnamese."""
 import io
-import json
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -94,23 +93,23 @@ def _compare(rule: dict) -> str:
     return "trên" if rule["strict"] else "từ"
 
 
-def _rule_text(counts: dict, citation: str) -> str:
-    rule = counts["rule"]
+def _rule_text(counts: rounds.StoredCounts, citation: str) -> str:
+    rule = counts.rule
     base = labels.vietnamese(labels.THRESHOLD_BASE, rule["base"])
     tie = labels.vietnamese(labels.TIE_BREAK_SHORT, rule["tie_break"])
     text = (f"Số thành viên có mặt tối thiểu {rule['quorum']} tổng số thành viên; đơn vị được suy tôn khi đạt "
-            f"{_compare(rule)} {rule['threshold']} {base}; số suất: {counts['seats']}; khi bằng phiếu "
+            f"{_compare(rule)} {rule['threshold']} {base}; số suất: {counts.seats}; khi bằng phiếu "
             f"ở suất cuối: {tie}.")
     return f"{text} Căn cứ: {citation}." if citation else text
 
 
-def _result_text(result: dict, ctx: _Context) -> str:
-    if not result["quorum_met"]:
+def _result_text(result: rounds.StoredResult, ctx: _Context) -> str:
+    if not result.quorum_met:
         return "Không đủ số thành viên có mặt theo quy chế: không đơn vị nào được suy tôn ở vòng bầu này."
-    names = [ctx.boards[i].name for i in result["elected"]]
+    names = [ctx.boards[i].name for i in result.elected]
     text = (f"Căn cứ kết quả kiểm phiếu, {len(names)} đơn vị được suy tôn đề nghị tặng {ctx.award.name_vi}: "
             f"{'; '.join(names)}." if names else "Căn cứ kết quả kiểm phiếu, không đơn vị nào được suy tôn.")
-    tied = rounds.tied(result)
+    tied = result.tied
     if tied:
         text += (" Các đơn vị bằng phiếu ở suất cuối (" + "; ".join(ctx.boards[i].name for i in tied)
                  + ") được bầu lại.")
@@ -120,11 +119,11 @@ def _result_text(result: dict, ctx: _Context) -> str:
 def minutes(session: Session, round_: BallotRound, kind: str) -> tuple[str, io.BytesIO]:
     """The vote-count minutes of the round's current counts (finalised, or a marked draft)."""
     ctx = _Context(session, round_)
-    revs = ballots.revisions(session, round_.id)
-    revision = next(r for r in revs if r.revision == round_.revision)
-    counts = json.loads(revision.counts)
-    result = json.loads(revision.result) if revision.result else rounds.result_json(rounds.tally_counts(counts))
-    figures = rounds.figures_of(counts)
+    reading = ballots.read(session, round_)
+    revision, counts, result = reading.current, reading.counts, reading.result
+    if counts is None or result is None:
+        raise NotFound  # no counts entered yet: there is nothing to put in minutes
+    figures = counts.figures
     citation = ballots.saved_rule(session, ctx.cluster_year).citation
     notes = []
     if round_.status != RoundStatus.FINALISED:
@@ -141,16 +140,15 @@ def minutes(session: Session, round_: BallotRound, kind: str) -> tuple[str, io.B
         opening=(f"Vào ngày {format_day(round_.held_on) or '…/…/……'}, tại {round_.place or '……'}, Ban kiểm phiếu "
                  f"của {ctx.cluster.name} tiến hành kiểm phiếu {ctx.what}."),
         committee=committee, rule=_rule_text(counts, citation),
-        counts=(("Tổng số thành viên", str(len(counts["members"]))),
+        counts=(("Tổng số thành viên", str(len(counts.members))),
                 ("Số thành viên có mặt", f"{len(figures.present)} ({present})"),
                 ("Số phiếu phát ra", str(figures.issued)), ("Số phiếu thu về", str(figures.returned)),
                 ("Số phiếu không hợp lệ", str(figures.invalid)), ("Số phiếu hợp lệ", str(figures.valid))),
-        candidates=tuple(CandidateLine(rank=o["rank"], name=ctx.boards[o["candidate"]].name,
-                                       short_name=ctx.boards[o["candidate"]].short_name, votes=o["votes"],
-                                       share=format_percent(Fraction(o["share"]), "vi"),
-                                       result=labels.vietnamese(labels.BALLOT_OUTCOME, o["status"]),
-                                       reason=o["reason_vi"])
-                         for o in result["outcomes"]),
+        candidates=tuple(CandidateLine(rank=o.rank, name=ctx.boards[o.candidate].name,
+                                       short_name=ctx.boards[o.candidate].short_name, votes=o.votes,
+                                       share=format_percent(o.share, "vi"),
+                                       result=labels.vietnamese(labels.BALLOT_OUTCOME, o.status), reason=o.reason_vi)
+                         for o in result.outcomes),
         result=_result_text(result, ctx), notes=tuple(notes),
         signatures=(("TRƯỞNG BAN KIỂM PHIẾU", committee[0][0] if committee else ""),
                     ("THƯ KÝ", committee[1][0] if len(committee) > 1 else "")),
@@ -274,10 +272,10 @@ def _round_text(session: Session, round_: BallotRound, *, award: AwardType, clus
     text = (f"Căn cứ Biên bản kiểm phiếu suy tôn đơn vị đề nghị tặng {award.name_vi} năm {year} của {cluster.name} "
             f"{when}")
     official = ballots.official(ballots.revisions(session, round_.id))
-    if official is not None and official.counts:
-        counts = json.loads(official.counts)
-        rule = counts["rule"]
-        text += (f": {len(counts['present'])}/{len(counts['members'])} thành viên có mặt bỏ phiếu; đơn vị được suy "
+    counts = rounds.read_counts(official.counts) if official is not None else None
+    if counts is not None:
+        rule = counts.rule
+        text += (f": {len(counts.figures.present)}/{len(counts.members)} thành viên có mặt bỏ phiếu; đơn vị được suy "
                  f"tôn đạt {_compare(rule)} {format_percent(Fraction(rule['threshold']), 'vi')} "
                  f"{labels.vietnamese(labels.THRESHOLD_BASE, rule['base'])}")
     return text + ";"

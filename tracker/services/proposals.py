@@ -1,6 +1,5 @@
 """Proposals (đề nghị khen thưởng): created from a finalised vote, submitted with a tờ trình, then marked with what
 the decision made of them. Every change appends an event to the proposal's log."""
-import json
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -21,6 +20,7 @@ from tracker.models import (
     User,
 )
 from tracker.rules.chain import canonical
+from tracker.rules.rounds import StoredOutcome, read_result
 from tracker.rules.text import has_control_characters, normalise, vi_key
 from tracker.services import ballots, eligibility, years
 from tracker.services.catalog import get
@@ -65,21 +65,19 @@ def get_proposal(session: Session, *, cluster_id: int, year: int, proposal_id: i
     return row
 
 
-def _elected(session: Session, round_: BallotRound) -> list[tuple[BallotRound, dict]]:
+def _elected(session: Session, round_: BallotRound) -> list[tuple[BallotRound, StoredOutcome]]:
     """The outcomes of the boards elected in the round's official result and in every finalised round of the same
     award and cluster-year (its runoffs, or the main round of a runoff), each with the round that elected it."""
-    rounds = session.exec(select(BallotRound).where(BallotRound.cluster_year_id == round_.cluster_year_id,
-                                                    BallotRound.award_type_id == round_.award_type_id,
-                                                    BallotRound.status == RoundStatus.FINALISED)
-                          .order_by(BallotRound.number)).all()
+    finalised = session.exec(select(BallotRound).where(BallotRound.cluster_year_id == round_.cluster_year_id,
+                                                       BallotRound.award_type_id == round_.award_type_id,
+                                                       BallotRound.status == RoundStatus.FINALISED)
+                             .order_by(BallotRound.number)).all()
     elected = []
-    for row in rounds:
+    for row in finalised:
         official = ballots.official(ballots.revisions(session, row.id))
         if official is None or not official.result:
             continue
-        result = json.loads(official.result)
-        outcomes = {o["candidate"]: o for o in result["outcomes"]}
-        elected.extend((row, outcomes[board_id]) for board_id in result["elected"] if board_id in outcomes)
+        elected.extend((row, outcome) for outcome in read_result(official.result).elected_outcomes())
     return elected
 
 
@@ -97,17 +95,17 @@ def create_from_round(*, session: Session, user: User | None, round_id: int) -> 
                                                                 Proposal.award_type_id == award.id)).all())
     created = []
     for source, outcome in _elected(session, round_):
-        board_id = outcome["candidate"]
+        board_id = outcome.candidate
         if board_id in existing:
             continue
         existing.add(board_id)
         proposal = Proposal(cluster_year_id=cluster_year.id, board_id=board_id, award_type_id=award.id,
-                            round_id=source.id, votes=outcome["votes"], share=outcome["share"])
+                            round_id=source.id, votes=outcome.votes, share=outcome.share_text)
         session.add(proposal)
         session.flush()
         _event(session, proposal, "created", user, {
             "round": source.id, "round_number": source.number, "revision": source.revision, "year": cluster_year.year,
-            "board": board_id, "award": award.code, "votes": outcome["votes"], "share": outcome["share"]})
+            "board": board_id, "award": award.code, "votes": outcome.votes, "share": outcome.share_text})
         created.append(proposal)
     session.flush()
     return created

@@ -1,7 +1,6 @@
 """What the ballot rounds, proposals and awards of the reports are, read set by set: the boards each finalised
 result elected, proposals, awards with their decisions, the reconciliation of a cluster-year, awards counted by
 year and type and the most-awarded boards."""
-import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from tracker.models import Award, BallotRevision, BallotRound, Decision, Membership, Proposal, RoundStatus
 from tracker.rules import reconcile as reconcile_rules
+from tracker.rules.rounds import read_result
 from tracker.services.reports.loaders import AwardRef, run_select
 
 
@@ -116,18 +116,8 @@ def rounds(session: Session, cy_ids: Collection[int]) -> dict[int, list[RoundRow
 
 def _elected(result_json: str) -> list[Elected]:
     """The elected boards of a stored result, in its order (rank)."""
-    if not result_json:
-        return []
-    result = json.loads(result_json)
-    chosen = set(result.get("elected", []))
-    return [Elected(o["candidate"], o["votes"], _fraction(o["share"])) for o in result.get("outcomes", [])
-            if o["candidate"] in chosen]
-
-
-def _fraction(text: str) -> Fraction:
-    """A stored share ("2/3", or "1") as an exact fraction."""
-    numerator, _slash, denominator = text.partition("/")
-    return Fraction(int(numerator), int(denominator or 1))
+    result = read_result(result_json)
+    return [Elected(o.candidate, o.votes, o.share) for o in result.elected_outcomes()] if result else []
 
 
 def proposals(session: Session, cy_ids: Collection[int]) -> dict[int, list[ProposalRow]]:
