@@ -4,8 +4,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker.db import get_session
 from tracker.services.errors import NotFound
+from tracker.views._forms import discard, write
 
 csrf = CSRFProtect()
 
@@ -46,13 +46,13 @@ def init_app(app: Flask) -> None:
         """A refused access goes to the audit log, in a transaction of its own (the request's is rolled back)."""
         from tracker.views._audit import note
 
-        db = get_session()
         try:
-            db.rollback()
-            note("forbidden", method=request.method, path=request.path[:300])
-            db.commit()
-        except SQLAlchemyError:  # the log must not turn a refusal into an error page
-            db.rollback()
+            discard()  # nothing the refused request did is kept
+            # The log must not turn a refusal into an error page: a database error is swallowed.
+            write(lambda: note("forbidden", method=request.method, path=request.path[:300]),
+                  refusing=(SQLAlchemyError,))
+        except SQLAlchemyError:
+            pass
 
     def error_page(status: int, title: str, message: str):
         return render_template("error.html", status=status, title=title, message=message), status
@@ -103,7 +103,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(_error):
         try:
-            get_session().rollback()  # a failed flush leaves the session unusable for rendering the page
+            discard()  # a failed flush leaves the session unusable for rendering the page
         except Exception:  # noqa: BLE001 (the database itself may be what failed; the page is shown anyway)
             pass
         return error_page(500, _("Something went wrong"),

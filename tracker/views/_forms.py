@@ -1,5 +1,12 @@
-"""Helpers the views share: showing a refused save beside its fields, and a stale edit side by side."""
-from dataclasses import fields
+"""The one transaction pattern of the views, and the helpers every form shares.
+
+A request writes through `write(action)`: the action calls services (which only flush), then the request's
+transaction is committed once; when a rule refuses the change or someone saved in between, everything is rolled
+back and the view is told why. `run_edit` (an edit form) and `run_step` (a versioned button) are built on it;
+`discard()` drops what a failed request wrote. No other view module commits or rolls back.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from flask import flash, redirect, render_template
@@ -8,6 +15,45 @@ from flask_babel import gettext as _
 from tracker.db import get_session
 from tracker.i18n import format_amount, format_day
 from tracker.services.errors import Conflict, DomainError
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a write came to: the action's value, or why nothing was written."""
+
+    value: object = None
+    refused: Exception | None = None  # a DomainError (or an exception the caller named) refused the change
+    stale: Conflict | None = None  # someone saved the record after the form was opened
+    compared: object = None  # what `on_stale` made of the stored record, read before the rollback
+
+    @property
+    def ok(self) -> bool:
+        """True when the change was committed."""
+        return self.refused is None and self.stale is None
+
+
+def write(action: Callable[[], object], *, refusing: tuple[type[Exception], ...] = (),
+          on_stale: Callable[[Conflict], object] | None = None) -> Written:
+    """Run `action()` as the request's write and commit it; roll everything back when it (or the commit) raises
+    DomainError, Conflict or one of `refusing`, and say which. `on_stale(conflict)` reads the stored record for
+    the side-by-side comparison before the rollback. Any other error propagates (the error page rolls back)."""
+    db = get_session()
+    try:
+        value = action()
+        db.commit()
+    except Conflict as stale:
+        compared = on_stale(stale) if on_stale is not None else None
+        db.rollback()
+        return Written(stale=stale, compared=compared)
+    except (DomainError, *refusing) as refused:
+        db.rollback()
+        return Written(refused=refused)
+    return Written(value=value)
+
+
+def discard() -> None:
+    """Drop whatever the request wrote and not committed (a refused request, a failed flush)."""
+    get_session().rollback()
 
 
 def data_for(form, dataclass) -> dict:
@@ -62,25 +108,22 @@ def run_edit(*, form, save, conflict_fields, template: str, saved, next_url, con
     the message shown then (or a function of the row). A form that carries a stamp instead of a version passes
     `conflict_lines(current)`, which returns the lines to compare and refreshes the form's stamp.
     """
-    db = get_session()
+    def compare(stale: Conflict):
+        if conflict_lines is not None:
+            return conflict_lines(stale.current)
+        form.version.data = stale.current.version
+        return conflict_rows(form, stale.current, conflict_fields)
+
     conflict = None
     if form.validate_on_submit():
-        try:
-            row = save()
-        except DomainError as error:
-            db.rollback()
-            show_errors(form, error)
-        except Conflict as stale:
-            if conflict_lines is not None:
-                conflict = conflict_lines(stale.current)
-            else:
-                conflict = conflict_rows(form, stale.current, conflict_fields)
-                form.version.data = stale.current.version
-            db.rollback()
+        done = write(save, on_stale=compare)
+        if done.ok:
+            flash(saved(done.value) if callable(saved) else saved, "success")
+            return redirect(next_url(done.value))
+        if done.refused is not None:
+            show_errors(form, done.refused)
         else:
-            db.commit()
-            flash(saved(row) if callable(saved) else saved, "success")
-            return redirect(next_url(row))
+            conflict = done.compared
     if conflict is not None:
         status = 409
     elif form.errors or getattr(form, "form_errors", None):
@@ -91,23 +134,34 @@ def run_edit(*, form, save, conflict_fields, template: str, saved, next_url, con
     return render_template(template, form=form, conflict=conflict, conflict_message=message, **context), status
 
 
+def submit(form, action, *, saved: str, next_url: Callable[[object], str]):
+    """A form whose write has no version to go stale (adding a record, attaching a file): validate, write in one
+    transaction, then redirect to `next_url(value)` with `saved`. None when the form or a rule refused it: its
+    messages are beside its fields and the caller shows the page again."""
+    if not form.validate_on_submit():
+        return None
+    done = write(action)
+    if done.ok:
+        flash(saved, "success")
+        return redirect(next_url(done.value))
+    if done.stale is not None:
+        form.form_errors = list(getattr(form, "form_errors", [])) + [conflict_message()]
+    else:
+        show_errors(form, done.refused)
+    return None
+
+
 def run_step(form, action, *, done: str) -> bool:
     """A button that deletes or removes a versioned record: run `action()` in one transaction and say what
     happened (refused, changed meanwhile, or `done`). True when it was done."""
     if not form.validate_on_submit():
         return False
-    db = get_session()
-    try:
-        action()
-    except Conflict:
-        db.rollback()
+    written = write(action)
+    if written.stale is not None:
         flash(_("Someone else changed this after you opened the page; nothing was removed. Look at it again "
                 "first."), "warning")
-    except DomainError as error:
-        db.rollback()
-        flash(str(error.message), "danger")
+    elif written.refused is not None:
+        flash(str(written.refused.message), "danger")
     else:
-        db.commit()
         flash(done, "success")
-        return True
-    return False
+    return written.ok

@@ -12,9 +12,9 @@ from tracker.forms.fields import ImportForm, UploadForm
 from tracker.models import Board, Cluster, MemberRole
 from tracker.rules.text import vi_sorted
 from tracker.services import catalog, sheets, years
-from tracker.services.errors import Conflict, DomainError
+from tracker.services.errors import DomainError
 from tracker.views._audit import note
-from tracker.views._forms import show_errors
+from tracker.views._forms import show_errors, write
 
 MAX_UPLOAD = 2_000_000  # an Excel template of a national cluster is far below this
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,19 +72,19 @@ def confirm_import(page: YearPage, *, salt: str, apply, back_url: str):
     form = ImportForm()
     if not form.validate_on_submit():
         abort(400)
-    db = page.db
-    try:
+
+    def import_it():
         stamp, changes = sheets.confirmed(form.payload.data, secret=current_app.secret_key, salt=salt)
         changed = apply(stamp, changes)
-    except DomainError as error:
-        db.rollback()
-        flash(str(error.message), "danger")
-    except Conflict:
-        db.rollback()
+        note("import", what=salt, cluster=page.cluster.id, year=page.year, changed=changed)
+        return changed
+
+    done = write(import_it)
+    if done.refused is not None:
+        flash(str(done.refused.message), "danger")
+    elif done.stale is not None:
         flash(_("Someone saved these figures after your file was checked. Nothing of yours was saved. "
                 "Download the template again, or upload your file again to see what changed."), "danger")
     else:
-        note("import", what=salt, cluster=page.cluster.id, year=page.year, changed=changed)
-        db.commit()
-        flash(_("Imported: %(n)d values changed.", n=changed), "success")
+        flash(_("Imported: %(n)d values changed.", n=done.value), "success")
     return redirect(back_url)

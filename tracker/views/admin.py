@@ -12,9 +12,8 @@ from tracker.forms.fields import ActionForm
 from tracker.models import AwardType, Cluster, SecretaryCluster, User
 from tracker.rules.text import vi_sorted
 from tracker.services import accounts, audit, catalog, ledger, voting
-from tracker.services.errors import DomainError
 from tracker.views._audit import note
-from tracker.views._forms import data_for, run_edit, show_errors
+from tracker.views._forms import data_for, run_edit, show_errors, write
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -46,18 +45,19 @@ def user_new():
     form.role.choices = labels.choices(labels.ACCOUNT_ROLE)
     form.clusters.choices = _cluster_choices(db)
     if form.validate_on_submit():
-        try:
+        def create():
             user, password = accounts.create_user(
                 session=db, username=form.username.data, role=form.role.data,
                 full_name=form.full_name.data, cluster_ids=form.clusters.data)
-        except DomainError as error:
-            db.rollback()
-            show_errors(form, error)
-        else:
             note("account_created", account=user.username, role=user.role)
-            db.commit()
+            return user, password
+
+        done = write(create)
+        if done.ok:
             # Rendered, not redirected: the password must not travel in the session cookie.
+            user, password = done.value
             return render_template("admin/password_shown.html", user=user, password=password)
+        show_errors(form, done.refused)
     return render_template("admin/user_edit.html", form=form, user=None), 422 if form.errors else 200
 
 
@@ -97,14 +97,15 @@ def user_toggle(user_id: int):
     form = ActionForm()
     if form.validate_on_submit():
         user = accounts.get_user(db, user_id)
-        try:
+
+        def toggle():
             accounts.set_active(session=db, user_id=user_id, active=not user.active, acting_user_id=current_user.id)
-        except DomainError as error:
-            db.rollback()
-            flash(str(error.message), "danger")
-        else:
             note("account_enabled" if user.active else "account_disabled", account=user.username)
-            db.commit()
+
+        done = write(toggle)
+        if not done.ok:
+            flash(str(done.refused.message), "danger")
+        else:
             if user.active:
                 flash(_("Account %(name)s enabled.", name=user.username), "success")
             else:
@@ -120,9 +121,13 @@ def user_reset(user_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
         return redirect(url_for("admin.users"))
-    user, password = accounts.reset_password(session=db, user_id=user_id)
-    note("password_reset", account=user.username)
-    db.commit()
+
+    def reset():
+        user, password = accounts.reset_password(session=db, user_id=user_id)
+        note("password_reset", account=user.username)
+        return user, password
+
+    user, password = write(reset).value
     return render_template("admin/password_shown.html", user=user, password=password)
 
 
@@ -134,9 +139,12 @@ def user_sessions(user_id: int):
     form = ActionForm()
     if form.validate_on_submit():
         user = accounts.get_user(db, user_id)
-        accounts.end_sessions(session=db, user=user)
-        note("sessions_ended", account=user.username)
-        db.commit()
+
+        def end():
+            accounts.end_sessions(session=db, user=user)
+            note("sessions_ended", account=user.username)
+
+        write(end)
         flash(_("Every session of %(name)s has ended.", name=user.username), "success")
     return redirect(url_for("admin.users"))
 

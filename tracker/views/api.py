@@ -16,6 +16,7 @@ from tracker.db import get_session
 from tracker.rules.text import has_control_characters, normalise
 from tracker.services import api_data, tokens
 from tracker.services.errors import NotFound
+from tracker.views._forms import discard, write
 from tracker.views.api_spec import MAX_ID, MAX_PAGE, MAX_PER_PAGE, MAX_YEAR, MIN_YEAR, PER_PAGE, document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -55,11 +56,8 @@ def _authenticated() -> bool:
     if found is None:
         return False
     token, g.api_user = found
-    try:
-        if tokens.touch(session=db, token=token):
-            db.commit()
-    except SQLAlchemyError:  # when it was last used is a hint: a busy database must not fail the read
-        db.rollback()
+    # When it was last used is a hint: a busy database must not fail the read (the error is swallowed).
+    write(lambda: tokens.touch(session=db, token=token), refusing=(SQLAlchemyError,))
     return True
 
 
@@ -268,7 +266,7 @@ for _code in (400, 401, 403, 404, 405, 413):
 def server_error(_error):
     """Whatever went wrong, the client gets JSON (and nothing was written)."""
     try:
-        get_session().rollback()
+        discard()
     except Exception:  # noqa: BLE001 (the database itself may be what failed; the answer is given anyway)
         pass
     return error_response(500, _("Something went wrong"))

@@ -12,9 +12,8 @@ from tracker.forms.auth import LoginForm, PasswordForm
 from tracker.forms.fields import ActionForm
 from tracker.rules.throttle import Refusal
 from tracker.services import accounts, audit, throttle
-from tracker.services.errors import DomainError
 from tracker.views._audit import address
-from tracker.views._forms import show_errors
+from tracker.views._forms import show_errors, write
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -31,22 +30,23 @@ def login():
         name, here = form.username.data, address()
         refusal = throttle.refused(db, username=name, address=here)
         if refusal is not None:
-            audit.record(db, "login_throttled", username=name, address=here, detail={"why": str(refusal)})
-            db.commit()
+            write(lambda: audit.record(db, "login_throttled", username=name, address=here,
+                                       detail={"why": str(refusal)}))
             form.password.errors = [THROTTLED[refusal]]
             return render_template("auth/login.html", form=form), 429
         user = accounts.authenticate(session=db, username=name, password=form.password.data)
         if user is not None:
-            audit.record(db, "login", user=user, address=here)
-            db.commit()
+            write(lambda: audit.record(db, "login", user=user, address=here))
             session.clear()  # a new session: nothing from before the login carries over
             login_user(user)
             session["login_at"] = session["seen_at"] = int(time.time())
             target = form.next.data
             return redirect(target if is_safe_next(target) else url_for("main.index"))
-        throttle.record_failure(db, username=name, address=here)
-        audit.record(db, "login_failed", username=name, address=here)
-        db.commit()
+        def failed():
+            throttle.record_failure(db, username=name, address=here)
+            audit.record(db, "login_failed", username=name, address=here)
+
+        write(failed)
         form.password.errors = [_("Wrong username or password, or the account is disabled.")]
     if form.errors:
         status = 422
@@ -67,10 +67,13 @@ def logout():
     """End the session everywhere: the session token changes, so a copied cookie stops working."""
     form = ActionForm()
     if form.validate_on_submit():
-        db = get_session()
-        accounts.end_sessions(session=db, user=current_user._get_current_object())
-        audit.record(db, "logout", user=current_user._get_current_object(), address=address())
-        db.commit()
+        db, user = get_session(), current_user._get_current_object()
+
+        def end():
+            accounts.end_sessions(session=db, user=user)
+            audit.record(db, "logout", user=user, address=address())
+
+        write(end)
         logout_user()
         session.clear()
         flash(_("You are logged out."), "info")
@@ -85,17 +88,17 @@ def password():
     if form.validate_on_submit():
         db = get_session()
         user = current_user._get_current_object()
-        try:
+
+        def change():
             accounts.change_password(session=db, user=user, current=form.current_password.data,
                                      new=form.new_password.data)
-        except DomainError as error:
-            db.rollback()
-            show_errors(form, error)
-        else:
             audit.record(db, "password_changed", user=user, address=address())
-            db.commit()
+
+        done = write(change)
+        if done.ok:
             login_user(user)  # the token changed: keep this browser logged in, end the others
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.index"))
+        show_errors(form, done.refused)
     status = 422 if form.errors or getattr(form, "form_errors", None) else 200
     return render_template("auth/password.html", form=form), status

@@ -18,10 +18,9 @@ from tracker.rules import rounds
 from tracker.rules.ballot import BallotError, format_percent
 from tracker.rules.text import vi_sorted
 from tracker.services import ballots, catalog, eligibility, papers, scores, voting, years
-from tracker.services.errors import Conflict, DomainError
 from tracker.services.permissions import can_edit_cluster
 from tracker.views._audit import note
-from tracker.views._forms import conflict_message, run_edit, show_errors
+from tracker.views._forms import conflict_message, run_edit, show_errors, write
 
 bp = Blueprint("ballots", __name__, url_prefix="/clusters/<int:cluster_id>")
 
@@ -151,17 +150,15 @@ def _check(db, form, round_, boards, context):
     """The second entry: a match checks the round; a mismatch is recorded, both entries are shown, and it blocks."""
     mismatch, conflict = None, None
     if form.validate_on_submit():
-        try:
-            outcome = ballots.check(session=db, user=current_user, round_id=round_.id, version=form.version.data,
-                                    figures=figures_from(form))
-        except DomainError as error:
-            db.rollback()
-            show_errors(form, error)
-        except Conflict:
-            db.rollback()
+        done = write(lambda: ballots.check(session=db, user=current_user, round_id=round_.id,
+                                           version=form.version.data, figures=figures_from(form)))
+        if done.refused is not None:
+            show_errors(form, done.refused)
+        elif done.stale is not None:
             conflict = []
         else:
-            db.commit()
+            # A mismatch is committed too: the failed check is an event of the round's log.
+            outcome = done.value
             if outcome is None or outcome.matched:
                 flash(_("Both entries match: the counts are checked."), "success")
                 return redirect(url_for("ballots.detail", cluster_id=context["cluster"].id, round_id=round_.id))
@@ -217,13 +214,11 @@ def _step(cluster_id: int, round_id: int, action, done: str):
     form = VersionForm()
     target = round_
     if form.validate_on_submit():
-        try:
-            target = action(session=db, user=current_user, round_id=round_id, version=form.version.data) or round_
-        except (DomainError, Conflict) as error:
-            db.rollback()
-            flash(str(error.message) if isinstance(error, DomainError) else conflict_message(), "danger")
+        written = write(lambda: action(session=db, user=current_user, round_id=round_id, version=form.version.data))
+        if not written.ok:
+            flash(str(written.refused.message) if written.refused is not None else conflict_message(), "danger")
             return redirect(url_for("ballots.detail", cluster_id=cluster_id, round_id=round_id))
-        db.commit()
+        target = written.value or round_
         flash(done, "success")
     return redirect(url_for("ballots.detail", cluster_id=cluster_id, round_id=target.id))
 

@@ -2,7 +2,7 @@
 before the tracker; and a cluster-year's reconciliation of proposals with awards."""
 import io
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
@@ -14,9 +14,8 @@ from tracker.forms.fields import VersionForm
 from tracker.models import Authority, Board, Cluster
 from tracker.rules.text import vi_sorted
 from tracker.services import catalog, decisions, uploads, voting, years
-from tracker.services.errors import DomainError
 from tracker.services.permissions import can_create_board
-from tracker.views._forms import data_for, run_edit, run_step, show_errors
+from tracker.views._forms import data_for, run_edit, run_step, submit
 
 bp = Blueprint("decisions", __name__)
 
@@ -163,19 +162,12 @@ def upload_scan(decision_id: int):
     db = get_session()
     decision = decisions.get_decision(db, decision_id)
     form = ScanForm()
-    if form.validate_on_submit():
-        limit = _max_bytes()
-        try:
-            decisions.attach_scan(session=db, decision=decision, user=current_user, filename=form.file.data.filename,
-                                  data=form.file.data.read(limit + 1), folder=_folder(), max_bytes=limit)
-        except DomainError as error:
-            db.rollback()
-            show_errors(form, error)
-        else:
-            db.commit()
-            flash(_("The scan is attached."), "success")
-            return redirect(_detail_url(decision_id, "scan"))
-    return _detail_page(decision_id, scan=form, status=422)
+    limit = _max_bytes()
+    done = submit(form, lambda: decisions.attach_scan(
+        session=db, decision=decision, user=current_user, filename=form.file.data.filename,
+        data=form.file.data.read(limit + 1), folder=_folder(), max_bytes=limit),
+        saved=_("The scan is attached."), next_url=lambda _value: _detail_url(decision_id, "scan"))
+    return done or _detail_page(decision_id, scan=form, status=422)
 
 
 # Awards ------------------------------------------------------------------------------------------------------
@@ -188,16 +180,11 @@ def add_award(decision_id: int):
     db = get_session()
     decisions.get_decision(db, decision_id)
     form = _award_form(db, decisions.recordable_boards(db, current_user))
-    if form.validate_on_submit():
-        try:
-            decisions.add_award(session=db, user=current_user, decision_id=decision_id, line=_line(form))
-        except DomainError as error:
-            db.rollback()
-            show_errors(form, error)
-        else:
-            db.commit()
-            flash(_("The award is recorded."), "success")
-            return redirect(_detail_url(decision_id, "awards"))
+    done = submit(form, lambda: decisions.add_award(session=db, user=current_user, decision_id=decision_id,
+                                                    line=_line(form)),
+                  saved=_("The award is recorded."), next_url=lambda _value: _detail_url(decision_id, "awards"))
+    if done is not None:
+        return done
     return _detail_page(decision_id, award=form, status=422)
 
 
@@ -243,17 +230,9 @@ def add_past():
     """Record an award kept from before the tracker."""
     db = get_session()
     form = _award_form(db, decisions.recordable_boards(db, current_user))
-    if form.validate_on_submit():
-        try:
-            decisions.add_past_award(session=db, user=current_user, line=_line(form))
-        except DomainError as error:
-            db.rollback()
-            show_errors(form, error)
-        else:
-            db.commit()
-            flash(_("The award is recorded."), "success")
-            return redirect(url_for("decisions.past"))
-    return _past_page(form, 422)
+    done = submit(form, lambda: decisions.add_past_award(session=db, user=current_user, line=_line(form)),
+                  saved=_("The award is recorded."), next_url=lambda _value: url_for("decisions.past"))
+    return done or _past_page(form, 422)
 
 
 # Reconciliation ----------------------------------------------------------------------------------------------

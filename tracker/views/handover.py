@@ -12,6 +12,7 @@ from tracker.db import get_session
 from tracker.models import Cluster
 from tracker.services import catalog, handover, handover_import
 from tracker.views._audit import note
+from tracker.views._forms import write
 
 bp = Blueprint("handover", __name__)
 MAX_BYTES = 20 * 1024 * 1024
@@ -43,17 +44,20 @@ def upload():
     if form.validate_on_submit():
         data = form.file.data.read(MAX_BYTES + 1)
         db = get_session()
-        try:
+
+        def import_it():
             if len(data) > MAX_BYTES:
                 raise handover_import.Refused([handover_import.Problem("$", _("The file is larger than %(mb)d MB.",
                                                                               mb=MAX_BYTES // 1024 // 1024))])
             report = handover_import.import_cluster(session=db, document=handover_import.parse(data))
-        except handover_import.Refused as refused:
-            db.rollback()
-            problems = refused.problems
-        else:
             note("import", what="handover", cluster=report.cluster.name, created=report.created, kept=report.kept)
-            db.commit()
+            return report
+
+        done = write(import_it, refusing=(handover_import.Refused,))
+        if not done.ok:
+            problems = done.refused.problems
+        else:
+            report = done.value
             flash(_("Imported %(cluster)s: years written %(created)s; years already here, kept: %(kept)s.",
                     cluster=report.cluster.name, created=", ".join(map(str, report.created)) or "—",
                     kept=", ".join(map(str, report.kept)) or "—"), "success")

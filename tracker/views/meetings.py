@@ -12,9 +12,8 @@ from tracker.forms.fields import VersionForm
 from tracker.forms.meetings import CaptionForm, MeetingForm, UploadForm
 from tracker.models import Board, Cluster, MeetingKind
 from tracker.services import catalog, meetings, uploads, years
-from tracker.services.errors import Conflict, DomainError
 from tracker.services.permissions import can_edit_cluster
-from tracker.views._forms import data_for, run_edit, run_step, show_errors
+from tracker.views._forms import data_for, run_edit, run_step, show_errors, submit, write
 
 bp = Blueprint("meetings", __name__, url_prefix="/clusters/<int:cluster_id>/years/<int:year>/meetings")
 
@@ -142,20 +141,13 @@ def upload(cluster_id: int, year: int, meeting_id: int):
     db = get_session()
     meeting, _cy = meetings.get_meeting(db, cluster_id=cluster_id, year=year, meeting_id=meeting_id)
     form = UploadForm()
-    if form.validate_on_submit():
-        limit = _max_bytes()
-        try:
-            meetings.add_attachment(session=db, meeting=meeting, user=current_user, filename=form.file.data.filename,
-                                    data=form.file.data.read(limit + 1), caption=form.caption.data,
-                                    folder=_folder(), max_bytes=limit)
-        except DomainError as error:
-            db.rollback()
-            show_errors(form, error)
-        else:
-            db.commit()
-            flash(_("The file is attached."), "success")
-            return redirect(_detail_url(cluster_id, year, meeting_id, "attachments"))
-    return _detail_page(cluster_id, year, meeting_id, upload=form, status=422)
+    limit = _max_bytes()
+    done = submit(form, lambda: meetings.add_attachment(
+        session=db, meeting=meeting, user=current_user, filename=form.file.data.filename,
+        data=form.file.data.read(limit + 1), caption=form.caption.data, folder=_folder(), max_bytes=limit),
+        saved=_("The file is attached."), next_url=lambda _value: _detail_url(cluster_id, year, meeting_id,
+                                                                              "attachments"))
+    return done or _detail_page(cluster_id, year, meeting_id, upload=form, status=422)
 
 
 @bp.route("/<int:meeting_id>/attachments/<int:attachment_id>")
@@ -187,22 +179,19 @@ def caption_edit(cluster_id: int, year: int, meeting_id: int, attachment_id: int
     form = CaptionForm()
     status = 422
     if form.validate_on_submit():
-        try:
-            meetings.save_caption(session=db, meeting=meeting, attachment_id=attachment_id,
-                                  version=form.version.data, caption=form.caption.data)
-        except DomainError as error:
-            db.rollback()
-            show_errors(form, error)
-        except Conflict as stale:
-            db.rollback()
-            form.caption.errors = [_("Someone else changed this caption after you opened the page; it now reads "
-                                     "“%(caption)s”. Save again to keep yours.", caption=stale.current.caption)]
-            form.version.data = stale.current.version
-            status = 409
-        else:
-            db.commit()
+        done = write(lambda: meetings.save_caption(session=db, meeting=meeting, attachment_id=attachment_id,
+                                                   version=form.version.data, caption=form.caption.data),
+                     on_stale=lambda stale: (stale.current.caption, stale.current.version))
+        if done.ok:
             flash(_("The caption is saved."), "success")
             return redirect(_detail_url(cluster_id, year, meeting_id, f"attachment-{attachment_id}"))
+        if done.refused is not None:
+            show_errors(form, done.refused)
+        else:
+            caption, form.version.data = done.compared
+            form.caption.errors = [_("Someone else changed this caption after you opened the page; it now reads "
+                                     "“%(caption)s”. Save again to keep yours.", caption=caption)]
+            status = 409
     return _detail_page(cluster_id, year, meeting_id, caption=form, caption_id=attachment_id, status=status)
 
 

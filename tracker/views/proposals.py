@@ -28,9 +28,9 @@ from tracker.models import AwardType, BallotRound, Board, ProposalStatus, RoundS
 from tracker.rules.ballot import BallotError, format_percent
 from tracker.services import catalog, eligibility, papers, voting
 from tracker.services import proposals as service
-from tracker.services.errors import Conflict, DomainError
+from tracker.services.errors import DomainError
 from tracker.services.permissions import can_edit_cluster
-from tracker.views._forms import conflict_message, run_step, show_errors
+from tracker.views._forms import conflict_message, run_step, show_errors, write
 from tracker.views._year import YearPage
 
 bp = Blueprint("proposals", __name__, url_prefix="/clusters/<int:cluster_id>/years/<int:year>/proposals")
@@ -167,13 +167,11 @@ def from_round(cluster_id: int, year: int, round_id: int):
     db = get_session()
     round_ = service.round_in_year(db, cluster_id=cluster_id, year=year, round_id=round_id)
     if ActionForm().validate_on_submit():
-        try:
-            created = service.create_from_round(session=db, user=current_user, round_id=round_.id)
-        except DomainError as error:
-            db.rollback()
-            flash(str(error.message), "danger")
+        done = write(lambda: service.create_from_round(session=db, user=current_user, round_id=round_.id))
+        if not done.ok:
+            flash(str(done.refused.message) if done.refused is not None else conflict_message(), "danger")
             return redirect(url_for("ballots.detail", cluster_id=cluster_id, round_id=round_id))
-        db.commit()
+        created = done.value
         if created:
             flash(_("Proposals created: %(n)d.", n=len(created)), "success")
         else:
@@ -195,23 +193,19 @@ def submission(cluster_id: int, year: int, award_type_id: int):
     form.proposal_ids.choices = [(p.id, str(p.id)) for p in group]
     status, conflict = 422, None
     if form.validate_on_submit():
-        try:
-            service.save_submission(session=db, user=current_user, cluster_id=cluster_id, year=year,
-                                    proposal_ids=form.proposal_ids.data, versions=submission_versions(form),
-                                    number=form.number.data, submitted_on=form.submitted_on.data)
-        except DomainError as error:
-            db.rollback()
-            show_errors(form, error)
-        except Conflict:
-            db.rollback()
-            for proposal in group:  # show the page again on the versions now stored
+        done = write(lambda: service.save_submission(
+            session=db, user=current_user, cluster_id=cluster_id, year=year, proposal_ids=form.proposal_ids.data,
+            versions=submission_versions(form), number=form.number.data, submitted_on=form.submitted_on.data))
+        if done.ok:
+            flash(_("The submission is recorded; the proposals are marked submitted."), "success")
+            return redirect(_list_url(cluster_id, year, f"award-{award.id}"))
+        if done.refused is not None:
+            show_errors(form, done.refused)
+        else:
+            for proposal in group:  # show the page again on the versions now stored (read after the rollback)
                 form[f"version_{proposal.id}"].data = proposal.version
             status, conflict = 409, _("Someone else changed these proposals after you opened the page. Nothing of "
                                       "yours was saved. Check them below and save again.")
-        else:
-            db.commit()
-            flash(_("The submission is recorded; the proposals are marked submitted."), "success")
-            return redirect(_list_url(cluster_id, year, f"award-{award.id}"))
     return _index_page(cluster_id, year, forms={prefix: form}, status=status, conflict=conflict,
                        conflict_prefix=prefix)
 
@@ -223,19 +217,15 @@ def _proposal_form(cluster_id: int, year: int, proposal_id: int, prefix: str, fo
     form = form_class(prefix=prefix)
     status, conflict = 422, None
     if form.validate_on_submit():
-        try:
-            save(db, form)
-        except DomainError as error:
-            db.rollback()
-            show_errors(form, error)
-        except Conflict as stale:
-            db.rollback()
-            form.version.data = stale.current.version
-            status, conflict = 409, conflict_message()
-        else:
-            db.commit()
+        written = write(lambda: save(db, form))
+        if written.ok:
             flash(done, "success")
             return redirect(_list_url(cluster_id, year, f"proposal-{proposal_id}"))
+        if written.refused is not None:
+            show_errors(form, written.refused)
+        else:
+            form.version.data = written.stale.current.version
+            status, conflict = 409, conflict_message()
     return _index_page(cluster_id, year, forms={prefix: form}, status=status, conflict=conflict,
                        conflict_prefix=prefix)
 

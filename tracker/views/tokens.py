@@ -7,9 +7,8 @@ from tracker.auth import READ, access
 from tracker.db import get_session
 from tracker.forms.tokens import RevokeForm, TokenForm
 from tracker.services import tokens as service
-from tracker.services.errors import DomainError
 from tracker.views._audit import note
-from tracker.views._forms import show_errors
+from tracker.views._forms import show_errors, write
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 
@@ -35,16 +34,18 @@ def create():
     form = TokenForm()
     if form.validate_on_submit():
         db = get_session()
-        try:
+
+        def create_it():
             token, raw = service.create_token(session=db, user=current_user, name=form.name.data)
-        except DomainError as error:
-            db.rollback()
-            show_errors(form, error)
-        else:
             note("token_created", token=token.prefix, name=token.name)
-            db.commit()
+            return token, raw
+
+        done = write(create_it)
+        if done.ok:
+            token, raw = done.value
             response = render_template("tokens/created.html", token=token, raw=raw)
             return response, 200, {"Cache-Control": "no-store"}
+        show_errors(form, done.refused)
     return _index(form, 422)
 
 
@@ -57,8 +58,12 @@ def revoke():
     token_id = form.token() if form.validate_on_submit() else None
     if token_id is not None:
         db = get_session()
-        token = service.revoke_token(session=db, user=current_user, token_id=token_id)
-        note("token_revoked", token=token.prefix, name=token.name)
-        db.commit()
+
+        def revoke_it():
+            token = service.revoke_token(session=db, user=current_user, token_id=token_id)
+            note("token_revoked", token=token.prefix, name=token.name)
+            return token
+
+        token = write(revoke_it).value
         flash(_("Token “%(name)s” revoked: it no longer opens the API.", name=token.name), "success")
     return redirect(url_for("tokens.index"))

@@ -13,9 +13,8 @@ from tracker.rules.membership import Row, exists_in
 from tracker.rules.text import vi_sorted
 from tracker.rules.voting import RuleValues, show_fraction
 from tracker.services import catalog, decisions, meetings, voting, years
-from tracker.services.errors import Conflict, DomainError
 from tracker.services.permissions import can_edit_cluster
-from tracker.views._forms import conflict_message, describe, run_edit, show_errors
+from tracker.views._forms import conflict_message, describe, run_edit, show_errors, write
 
 bp = Blueprint("years", __name__, url_prefix="/clusters/<int:cluster_id>/years")
 
@@ -97,19 +96,19 @@ def edit(cluster_id: int, year: int):
         roster = years.RosterData(rows=rows, host_board_id=form.host_board_id.data,
                                   conference_date=form.conference_date.data,
                                   conference_place=form.conference_place.data, note=form.note.data)
-        try:
-            years.save_roster(session=db, cluster_id=cluster_id, year=year, version=form.version.data, data=roster)
-        except DomainError as error:
-            db.rollback()
-            show_errors(form, error)
-        except Conflict as stale:
-            conflict = _roster_conflict(db, stale.current, rows, {b.id: b for b in all_boards})
+
+        def compare(stale):
             form.version.data = stale.current.version
-            db.rollback()
-        else:
-            db.commit()
+            return _roster_conflict(db, stale.current, rows, {b.id: b for b in all_boards})
+
+        done = write(lambda: years.save_roster(session=db, cluster_id=cluster_id, year=year,
+                                               version=form.version.data, data=roster), on_stale=compare)
+        if done.ok:
             flash(_("The members of %(year)s are saved.", year=year), "success")
             return redirect(url_for("years.detail", cluster_id=cluster_id, year=year))
+        if done.refused is not None:
+            show_errors(form, done.refused)
+        conflict = done.compared
     status = 409 if conflict else 422 if (form.errors or getattr(form, "form_errors", None)) else 200
     recorded = sorted(db.exec(select(ClusterYear.year).where(ClusterYear.cluster_id == cluster_id)).all())
     return render_template(
