@@ -1,6 +1,4 @@
 """Ballot rounds in the browser: open, enter, check by a second entry, finalise, amend, runoff, documents."""
-import json
-from fractions import Fraction
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
@@ -15,7 +13,7 @@ from tracker.forms.ballots import OpenRoundForm, figures_data, figures_form, fig
 from tracker.forms.fields import VersionForm
 from tracker.models import AwardType, BallotRound, Board, Cluster, ClusterYear, RoundStatus, User
 from tracker.rules import rounds
-from tracker.rules.ballot import BallotError, format_percent
+from tracker.rules.ballot import format_percent
 from tracker.rules.text import vi_sorted
 from tracker.services import ballots, catalog, eligibility, papers, scores, voting, years
 from tracker.services.permissions import can_edit_cluster
@@ -37,12 +35,13 @@ def _boards(db) -> dict[int, Board]:
     return {b.id: b for b in db.exec(select(Board)).all()}
 
 
-def outcome_rows(result: dict, boards: dict[int, Board]) -> list[dict]:
-    """A stored result as table rows in the user's language."""
+def outcome_rows(result: rounds.StoredResult | None, boards: dict[int, Board]) -> list[dict] | None:
+    """A result as table rows in the user's language (None without a result)."""
+    if result is None:
+        return None
     lang = "en" if str(get_locale()) == "en" else "vi"
-    return [{"board": boards[o["candidate"]], "votes": o["votes"], "status": o["status"],
-             "share": format_percent(Fraction(o["share"]), lang),
-             "reason": o["reason_en"] if lang == "en" else o["reason_vi"]} for o in result["outcomes"]]
+    return [{"board": boards[o.candidate], "votes": o.votes, "status": o.status,
+             "share": format_percent(o.share, lang), "reason": o.reason(lang)} for o in result.outcomes]
 
 
 @bp.route("/years/<int:year>/ballots/new", methods=["GET", "POST"])
@@ -75,32 +74,23 @@ def detail(cluster_id: int, round_id: int):
     """The round: its status, candidates, counts, result with reasons, history and documents."""
     db, round_, cluster_year, cluster, award = _load(cluster_id, round_id)
     boards = _boards(db)
-    revs = ballots.revisions(db, round_.id)
-    current = next((r for r in revs if r.revision == round_.revision and r.counts), None)
-    counts = json.loads(current.counts) if current else None
-    provisional = None
-    if counts is not None and round_.status != RoundStatus.FINALISED:
-        try:
-            provisional = rounds.result_json(rounds.tally_counts(counts))
-        except BallotError:
-            provisional = None
-    official = ballots.official(revs)
-    history = [{"revision": r, "result": outcome_rows(json.loads(r.result), boards) if r.result else None,
-                "counts": json.loads(r.counts) if r.counts else None} for r in revs]
+    reading = ballots.read(db, round_)
+    provisional = reading.result if reading.result is not None and reading.result.provisional else None
+    history = [{"revision": r, "result": outcome_rows(rounds.read_result(r.result), boards)}
+               for r in reading.revisions]
     users = {u.id: u.username for u in db.exec(select(User)).all()}
     related = db.exec(select(BallotRound).where(BallotRound.cluster_year_id == round_.cluster_year_id,
                                                 BallotRound.award_type_id == round_.award_type_id)
                       .order_by(BallotRound.number)).all()
-    official_result = json.loads(official.result) if official else None
     candidate_ids = ballots.candidates(db, round_, boards)
     return render_template(
         "ballots/detail.html", round=round_, cluster=cluster, year=cluster_year.year, award=award, boards=boards,
-        candidates=[boards[i] for i in candidate_ids], counts=counts,
+        candidates=[boards[i] for i in candidate_ids], counts=reading.counts,
         totals=scores.agreed_totals(db, round_.cluster_year_id),
         warnings=eligibility.warnings_for_round(db, round_, candidate_ids),
-        provisional=outcome_rows(provisional, boards) if provisional else None,
-        official=official, official_rows=outcome_rows(official_result, boards) if official_result else None,
-        tied=rounds.tied(official_result) if official_result else [], history=history, users=users,
+        provisional=outcome_rows(provisional, boards),
+        official=reading.official, official_rows=outcome_rows(reading.official_result, boards),
+        tied=reading.official_result.tied if reading.official_result else [], history=history, users=users,
         events=ballots.events(db, round_.id), related=related, step=VersionForm(data={"version": round_.version}),
         status=labels.word(labels.ROUND_STATUS, round_.status),
         second_entry=ballots.second_entry_required(db, round_),
@@ -120,12 +110,11 @@ def _figures_page(cluster_id: int, round_id: int, mode: str):
     data = None
     if request.method == "GET":
         data = {"version": round_.version}
-        revs = ballots.revisions(db, round_.id)
-        stored = next((r for r in revs if r.revision == round_.revision and r.counts), None)
+        counts = ballots.read(db, round_).counts
         if mode == "enter":
             data.update(held_on=round_.held_on, place=round_.place, committee=round_.committee)
-        if stored is not None and mode in ("enter", "amend"):  # the second entry is typed blind
-            data.update(figures_data(rounds.figures_of(json.loads(stored.counts))))
+        if counts is not None and mode in ("enter", "amend"):  # the second entry is typed blind
+            data.update(figures_data(counts.figures))
     members = _members(db, cluster_year, boards)
     form = figures_form(members, candidates, meeting=mode == "enter", reason=mode == "amend", data=data)
     context = {"round": round_, "cluster": cluster, "year": cluster_year.year, "award": award, "mode": mode,
