@@ -191,8 +191,7 @@ def candidates(session: Session, round_: BallotRound, boards: dict[int, Board]) 
     if round_.runoff_candidates:
         ids = json.loads(round_.runoff_candidates)
     else:
-        current = session.exec(select(BallotRevision).where(BallotRevision.round_id == round_.id,
-                                                            BallotRevision.revision == round_.revision)).first()
+        current = current_revision(revisions(session, round_.id), round_)
         counts = rules.read_counts(current.counts) if current is not None else None
         if counts is not None:
             ids = list(counts.figures.votes)
@@ -254,8 +253,8 @@ def _counts(session: Session, round_: BallotRound, figures: rules.Figures) -> di
 
 
 def _current(session: Session, round_: BallotRound) -> BallotRevision:
-    row = session.exec(select(BallotRevision).where(BallotRevision.round_id == round_.id,
-                                                    BallotRevision.revision == round_.revision)).first()
+    """The revision a writer changes: the round's current one, or a new one before the first entry."""
+    row = next((r for r in revisions(session, round_.id) if r.revision == round_.revision), None)
     return row or BallotRevision(round_id=round_.id, revision=round_.revision)
 
 
