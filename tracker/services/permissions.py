@@ -1,21 +1,20 @@
 """Object-level rights: a secretary edits only the clusters assigned to her and their boards."""
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from tracker.db import get_session
 from tracker.models import ClusterYear, Membership, Role, User
 from tracker.services.accounts import assigned_cluster_ids
 
 
-def can_edit_cluster(user: User, cluster_id: int | None = None, **_ignored) -> bool:
+def can_edit_cluster(user: User, *, session: Session, cluster_id: int | None = None, **_ignored) -> bool:
     """Administrators edit every cluster; a secretary only hers."""
     if user.role == Role.ADMIN:
         return True
     if user.role != Role.SECRETARY or cluster_id is None:
         return False
-    return cluster_id in assigned_cluster_ids(get_session(), user.id)
+    return cluster_id in assigned_cluster_ids(session, user.id)
 
 
-def can_edit_board(user: User, board_id: int | None = None, **_ignored) -> bool:
+def can_edit_board(user: User, *, session: Session, board_id: int | None = None, **_ignored) -> bool:
     """A secretary edits a board that belongs to one of her clusters in some year, or that belongs to none yet."""
     if user.role == Role.ADMIN:
         return True
@@ -26,10 +25,10 @@ def can_edit_board(user: User, board_id: int | None = None, **_ignored) -> bool:
         .join(Membership, Membership.cluster_year_id == ClusterYear.id)
         .where(Membership.board_id == board_id)
     )
-    clusters = set(get_session().exec(query).all())
-    return not clusters or bool(clusters & assigned_cluster_ids(get_session(), user.id))
+    clusters = set(session.exec(query).all())
+    return not clusters or bool(clusters & assigned_cluster_ids(session, user.id))
 
 
 def can_create_board(user: User, **_ignored) -> bool:
-    """Administrators and secretaries add boards."""
+    """Administrators and secretaries add boards (a matter of role alone: no session is read)."""
     return user.role in (Role.ADMIN, Role.SECRETARY)

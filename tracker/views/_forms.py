@@ -2,12 +2,15 @@
 
 A request writes through `write(action)`: the action calls services (which only flush), then the request's
 transaction is committed once; when a rule refuses the change or someone saved in between, everything is rolled
-back and the view is told why. `run_edit` (an edit form) and `run_step` (a versioned button) are built on it;
-`discard()` drops what a failed request wrote. No other view module commits or rolls back.
+back and the view is told why. `run_edit` (an edit form), `submit` (a form with nothing to go stale) and
+`run_step` (a versioned button) are built on it. `commit(action)` is for a write no rule refuses (an audit line,
+ending sessions): any error propagates and the error page rolls back. `discard()` drops what a failed request
+wrote. No other view module commits or rolls back.
 """
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from decimal import Decimal
+from typing import TypeVar
 
 from flask import flash, redirect, render_template
 from flask_babel import gettext as _
@@ -15,6 +18,8 @@ from flask_babel import gettext as _
 from tracker.db import get_session
 from tracker.i18n import format_amount, format_day
 from tracker.services.errors import Conflict, DomainError
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -33,14 +38,17 @@ class Written:
 
 
 def write(action: Callable[[], object], *, refusing: tuple[type[Exception], ...] = (),
-          on_stale: Callable[[Conflict], object] | None = None) -> Written:
+          on_stale: Callable[[Conflict], object] | None = None,
+          commit_if: Callable[[object], bool] | None = None) -> Written:
     """Run `action()` as the request's write and commit it; roll everything back when it (or the commit) raises
     DomainError, Conflict or one of `refusing`, and say which. `on_stale(conflict)` reads the stored record for
-    the side-by-side comparison before the rollback. Any other error propagates (the error page rolls back)."""
+    the side-by-side comparison before the rollback. `commit_if(value)` false: the action had nothing to write,
+    and the request's transaction goes on uncommitted. Any other error propagates (the error page rolls back)."""
     db = get_session()
     try:
         value = action()
-        db.commit()
+        if commit_if is None or commit_if(value):
+            db.commit()
     except Conflict as stale:
         compared = on_stale(stale) if on_stale is not None else None
         db.rollback()
@@ -49,6 +57,14 @@ def write(action: Callable[[], object], *, refusing: tuple[type[Exception], ...]
         db.rollback()
         return Written(refused=refused)
     return Written(value=value)
+
+
+def commit(action: Callable[[], T]) -> T:
+    """Run `action()` as the request's write and commit it, for a write no rule refuses (an audit line, ending
+    sessions): any error propagates, and the error page rolls back."""
+    value = action()
+    get_session().commit()
+    return value
 
 
 def discard() -> None:

@@ -13,7 +13,7 @@ from tracker.models import AwardType, Cluster, SecretaryCluster, User
 from tracker.rules.text import vi_sorted
 from tracker.services import accounts, audit, catalog, ledger, voting
 from tracker.views._audit import note
-from tracker.views._forms import data_for, run_edit, show_errors, write
+from tracker.views._forms import commit, data_for, run_edit, show_errors, write
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -127,7 +127,7 @@ def user_reset(user_id: int):
         note("password_reset", account=user.username)
         return user, password
 
-    user, password = write(reset).value
+    user, password = commit(reset)
     return render_template("admin/password_shown.html", user=user, password=password)
 
 
@@ -144,7 +144,7 @@ def user_sessions(user_id: int):
             accounts.end_sessions(session=db, user=user)
             note("sessions_ended", account=user.username)
 
-        write(end)
+        commit(end)
         flash(_("Every session of %(name)s has ended.", name=user.username), "success")
     return redirect(url_for("admin.users"))
 

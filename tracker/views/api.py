@@ -56,8 +56,9 @@ def _authenticated() -> bool:
     if found is None:
         return False
     token, g.api_user = found
-    # When it was last used is a hint: a busy database must not fail the read (the error is swallowed).
-    write(lambda: tokens.touch(session=db, token=token), refusing=(SQLAlchemyError,))
+    # When it was last used is a hint, written at most once an hour: a busy database must not fail the read (the
+    # error is swallowed).
+    write(lambda: tokens.touch(session=db, token=token), refusing=(SQLAlchemyError,), commit_if=bool)
     return True
 
 

@@ -13,7 +13,7 @@ from tracker.forms.fields import ActionForm
 from tracker.rules.throttle import Refusal
 from tracker.services import accounts, audit, throttle
 from tracker.views._audit import address
-from tracker.views._forms import show_errors, write
+from tracker.views._forms import commit, show_errors, write
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -30,23 +30,24 @@ def login():
         name, here = form.username.data, address()
         refusal = throttle.refused(db, username=name, address=here)
         if refusal is not None:
-            write(lambda: audit.record(db, "login_throttled", username=name, address=here,
-                                       detail={"why": str(refusal)}))
+            commit(lambda: audit.record(db, "login_throttled", username=name, address=here,
+                                        detail={"why": str(refusal)}))
             form.password.errors = [THROTTLED[refusal]]
             return render_template("auth/login.html", form=form), 429
         user = accounts.authenticate(session=db, username=name, password=form.password.data)
         if user is not None:
-            write(lambda: audit.record(db, "login", user=user, address=here))
+            commit(lambda: audit.record(db, "login", user=user, address=here))
             session.clear()  # a new session: nothing from before the login carries over
             login_user(user)
             session["login_at"] = session["seen_at"] = int(time.time())
             target = form.next.data
             return redirect(target if is_safe_next(target) else url_for("main.index"))
+
         def failed():
             throttle.record_failure(db, username=name, address=here)
             audit.record(db, "login_failed", username=name, address=here)
 
-        write(failed)
+        commit(failed)
         form.password.errors = [_("Wrong username or password, or the account is disabled.")]
     if form.errors:
         status = 422
@@ -73,7 +74,7 @@ def logout():
             accounts.end_sessions(session=db, user=user)
             audit.record(db, "logout", user=user, address=address())
 
-        write(end)
+        commit(end)
         logout_user()
         session.clear()
         flash(_("You are logged out."), "info")

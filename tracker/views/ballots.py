@@ -16,9 +16,9 @@ from tracker.rules import rounds
 from tracker.rules.ballot import format_percent
 from tracker.rules.text import vi_sorted
 from tracker.services import ballots, catalog, eligibility, papers, scores, voting, years
-from tracker.services.permissions import can_edit_cluster
 from tracker.views._audit import note
 from tracker.views._forms import conflict_message, run_edit, show_errors, write
+from tracker.views._rights import may_edit_cluster
 
 bp = Blueprint("ballots", __name__, url_prefix="/clusters/<int:cluster_id>")
 
@@ -45,7 +45,7 @@ def outcome_rows(result: rounds.StoredResult | None, boards: dict[int, Board]) -
 
 
 @bp.route("/years/<int:year>/ballots/new", methods=["GET", "POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def new(cluster_id: int, year: int):
     """Open a round: the award (with seats in the year's rule), the date, the place and the counting committee."""
     db = get_session()
@@ -94,7 +94,7 @@ def detail(cluster_id: int, round_id: int):
         events=ballots.events(db, round_.id), related=related, step=VersionForm(data={"version": round_.version}),
         status=labels.word(labels.ROUND_STATUS, round_.status),
         second_entry=ballots.second_entry_required(db, round_),
-        can_edit=can_edit_cluster(current_user, cluster_id=cluster_id))
+        can_edit=may_edit_cluster(current_user, cluster_id=cluster_id))
 
 
 def _members(db, cluster_year, boards: dict[int, Board]) -> list[Board]:
@@ -178,21 +178,21 @@ def _mismatch_rows(outcome: ballots.CheckOutcome, boards) -> list[tuple[str, str
 
 
 @bp.route("/ballots/<int:round_id>/enter", methods=["GET", "POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def enter(cluster_id: int, round_id: int):
     """The first entry of the counts."""
     return _figures_page(cluster_id, round_id, "enter")
 
 
 @bp.route("/ballots/<int:round_id>/check", methods=["GET", "POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def check(cluster_id: int, round_id: int):
     """The second entry, typed without seeing the first."""
     return _figures_page(cluster_id, round_id, "check")
 
 
 @bp.route("/ballots/<int:round_id>/amend", methods=["GET", "POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def amend(cluster_id: int, round_id: int):
     """Correct finalised counts, with a reason."""
     return _figures_page(cluster_id, round_id, "amend")
@@ -213,7 +213,7 @@ def _step(cluster_id: int, round_id: int, action, done: str):
 
 
 @bp.route("/ballots/<int:round_id>/confirm", methods=["POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def confirm(cluster_id: int, round_id: int):
     """Without a second entry: confirm the entered counts as checked."""
     return _step(cluster_id, round_id, lambda **kw: ballots.check(figures=None, **kw),
@@ -221,7 +221,7 @@ def confirm(cluster_id: int, round_id: int):
 
 
 @bp.route("/ballots/<int:round_id>/finalise", methods=["POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def finalise(cluster_id: int, round_id: int):
     """Lock the round and its result."""
     def finalise_noted(**kw):
@@ -239,7 +239,7 @@ def _amended(round_):
 
 
 @bp.route("/ballots/<int:round_id>/runoff", methods=["POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def runoff(cluster_id: int, round_id: int):
     """Open the runoff among the tied boards."""
     return _step(cluster_id, round_id, ballots.open_runoff, _("The runoff round is open."))

@@ -12,8 +12,9 @@ from tracker.models import Board, Cluster, ClusterYear, Membership
 from tracker.rules.text import vi_sorted
 from tracker.services import catalog
 from tracker.services.history import board_history
-from tracker.services.permissions import can_create_board, can_edit_board
+from tracker.services.permissions import can_create_board
 from tracker.views._forms import data_for, run_edit
+from tracker.views._rights import may_edit_board
 
 bp = Blueprint("boards", __name__, url_prefix="/boards")
 
@@ -47,7 +48,7 @@ def detail(board_id: int):
                              key=lambda b: b.short_name)
     return render_template("boards/detail.html", board=board, history=history, successor=successor,
                            predecessors=predecessors, kinds=labels.BOARD_KIND, awards=awards,
-                           can_edit=can_edit_board(current_user, board_id=board_id))
+                           can_edit=may_edit_board(current_user, board_id=board_id))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -58,7 +59,7 @@ def new():
 
 
 @bp.route("/<int:board_id>/edit", methods=["GET", "POST"])
-@access(EDIT_BOARD, can_edit_board)
+@access(EDIT_BOARD, may_edit_board)
 def edit(board_id: int):
     """Change a board's details, dates or successor."""
     return _edit(board_id)

@@ -11,8 +11,8 @@ from tracker.forms.clusters import ClusterForm, YearPickForm
 from tracker.models import Authority, Board, Cluster, ClusterYear, Membership
 from tracker.rules.text import vi_sorted
 from tracker.services import catalog
-from tracker.services.permissions import can_edit_cluster
 from tracker.views._forms import data_for, run_edit
+from tracker.views._rights import may_edit_cluster
 
 bp = Blueprint("clusters", __name__, url_prefix="/clusters")
 
@@ -49,7 +49,7 @@ def _render_detail(cluster_id: int, pick: YearPickForm):
     authority = db.get(Authority, cluster.authority_id) if cluster.authority_id else None
     return render_template("clusters/detail.html", cluster=cluster, years=years, roles=roles, columns=columns,
                            boards=boards, authority=authority, kinds=labels.CLUSTER_KIND, pick=pick,
-                           can_edit=can_edit_cluster(current_user, cluster_id=cluster_id))
+                           can_edit=may_edit_cluster(current_user, cluster_id=cluster_id))
 
 
 @bp.route("/<int:cluster_id>/open")
@@ -70,7 +70,7 @@ def new():
 
 
 @bp.route("/<int:cluster_id>/edit", methods=["GET", "POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def edit(cluster_id: int):
     """Change a cluster's details."""
     return _edit(cluster_id)

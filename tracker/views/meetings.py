@@ -12,8 +12,8 @@ from tracker.forms.fields import VersionForm
 from tracker.forms.meetings import CaptionForm, MeetingForm, UploadForm
 from tracker.models import Board, Cluster, MeetingKind
 from tracker.services import catalog, meetings, uploads, years
-from tracker.services.permissions import can_edit_cluster
 from tracker.views._forms import data_for, run_edit, run_step, show_errors, submit, write
+from tracker.views._rights import may_edit_cluster
 
 bp = Blueprint("meetings", __name__, url_prefix="/clusters/<int:cluster_id>/years/<int:year>/meetings")
 
@@ -61,7 +61,7 @@ def _save(db, form, cluster_id: int, year: int, meeting_id: int | None):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def new(cluster_id: int, year: int):
     """Record a meeting of the year; the year must have members."""
     if not years.MIN_YEAR <= year <= years.MAX_YEAR:
@@ -96,7 +96,7 @@ def _detail_page(cluster_id: int, year: int, meeting_id: int, *, upload: UploadF
     host = member_boards.get(meeting.host_board_id) or catalog.get_or_none(db, Board, meeting.host_board_id)
     files = meetings.attachments(db, meeting.id)
     rounds = meetings.ballot_rounds(db, cluster_year.id) if meeting.kind == MeetingKind.YEAREND else []
-    can_edit = can_edit_cluster(current_user, cluster_id=cluster_id)
+    can_edit = may_edit_cluster(current_user, cluster_id=cluster_id)
     return render_template(
         "meetings/detail.html", cluster=cluster, year=year, meeting=meeting,
         kind=labels.word(labels.MEETING_KIND, meeting.kind),
@@ -106,7 +106,7 @@ def _detail_page(cluster_id: int, year: int, meeting_id: int, *, upload: UploadF
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def edit(cluster_id: int, year: int, meeting_id: int):
     """Change a meeting (refused against a stale version: both versions are shown)."""
     db = get_session()
@@ -120,7 +120,7 @@ def edit(cluster_id: int, year: int, meeting_id: int):
 
 
 @bp.route("/<int:meeting_id>/delete", methods=["POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def delete(cluster_id: int, year: int, meeting_id: int):
     """Delete a meeting with its attachments and their files."""
     db = get_session()
@@ -135,7 +135,7 @@ def delete(cluster_id: int, year: int, meeting_id: int):
 
 
 @bp.route("/<int:meeting_id>/attachments", methods=["POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def upload(cluster_id: int, year: int, meeting_id: int):
     """Attach a photo (JPEG, PNG) or a scanned document (PDF), checked by its content."""
     db = get_session()
@@ -170,7 +170,7 @@ def attachment(cluster_id: int, year: int, meeting_id: int, attachment_id: int):
 
 
 @bp.route("/<int:meeting_id>/attachments/<int:attachment_id>/edit", methods=["POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def caption_edit(cluster_id: int, year: int, meeting_id: int, attachment_id: int):
     """Change an attachment's caption."""
     db = get_session()
@@ -196,7 +196,7 @@ def caption_edit(cluster_id: int, year: int, meeting_id: int, attachment_id: int
 
 
 @bp.route("/<int:meeting_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def attachment_delete(cluster_id: int, year: int, meeting_id: int, attachment_id: int):
     """Delete an attachment and its file."""
     db = get_session()

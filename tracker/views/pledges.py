@@ -8,9 +8,9 @@ from tracker.auth import EDIT_CLUSTER, READ, access
 from tracker.forms.fields import BLANK_LINES, UploadForm, line_id
 from tracker.forms.pledges import catalogue_form, grid_form, pledge_form
 from tracker.services import papers, pledges, sheets
-from tracker.services.permissions import can_edit_cluster
 from tracker.services.stamps import stamp
 from tracker.views._forms import describe, run_edit
+from tracker.views._rights import may_edit_cluster
 from tracker.views._year import YearPage, check_upload, confirm_import, send_template
 
 bp = Blueprint("pledges", __name__, url_prefix="/clusters/<int:cluster_id>/years/<int:year>")
@@ -35,11 +35,11 @@ def detail(cluster_id: int, year: int):
         summaries = pledges.summary(catalogue, rows, [b.id for b in page.members])
     return render_template("pledges/detail.html", **page.context(
         pledge=pledge, signatures=signatures, summaries=summaries, catalogue=catalogue, upload=UploadForm(),
-        can_edit=can_edit_cluster(current_user, cluster_id=cluster_id)))
+        can_edit=may_edit_cluster(current_user, cluster_id=cluster_id)))
 
 
 @bp.route("/pledge/edit", methods=["GET", "POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def edit(cluster_id: int, year: int):
     """Record the signing: date, place, host, text, and who signed for each member."""
     page = YearPage(cluster_id, year)
@@ -69,7 +69,7 @@ def edit(cluster_id: int, year: int):
 
 
 @bp.route("/indicators", methods=["GET", "POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def indicators(cluster_id: int, year: int):
     """The indicator catalogue of the year, offered from the latest earlier year when the year has none."""
     page = YearPage(cluster_id, year)
@@ -102,7 +102,7 @@ def indicators(cluster_id: int, year: int):
 
 
 @bp.route("/targets/board/<int:board_id>", methods=["GET", "POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def board_grid(cluster_id: int, year: int, board_id: int):
     """One board's targets and results for every indicator."""
     page = YearPage(cluster_id, year)
@@ -115,7 +115,7 @@ def board_grid(cluster_id: int, year: int, board_id: int):
 
 
 @bp.route("/targets/indicator/<int:indicator_id>", methods=["GET", "POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def indicator_grid(cluster_id: int, year: int, indicator_id: int):
     """One indicator's targets and results for every member."""
     page = YearPage(cluster_id, year)
@@ -192,7 +192,7 @@ def template(cluster_id: int, year: int):
 
 
 @bp.route("/targets/upload", methods=["POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def upload(cluster_id: int, year: int):
     """Check an uploaded template and show its bad cells, or the changes it would make."""
     page = YearPage(cluster_id, year)
@@ -203,7 +203,7 @@ def upload(cluster_id: int, year: int):
 
 
 @bp.route("/targets/import", methods=["POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def confirm(cluster_id: int, year: int):
     """Save a checked upload's changes in one transaction."""
     page = YearPage(cluster_id, year)

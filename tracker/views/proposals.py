@@ -29,8 +29,8 @@ from tracker.rules.ballot import BallotError, format_percent
 from tracker.services import catalog, eligibility, papers, voting
 from tracker.services import proposals as service
 from tracker.services.errors import DomainError
-from tracker.services.permissions import can_edit_cluster
 from tracker.views._forms import conflict_message, run_step, show_errors, write
+from tracker.views._rights import may_edit_cluster
 from tracker.views._year import YearPage
 
 bp = Blueprint("proposals", __name__, url_prefix="/clusters/<int:cluster_id>/years/<int:year>/proposals")
@@ -123,7 +123,7 @@ def _index_page(cluster_id: int, year: int, *, forms: dict | None = None, status
     rounds = db.exec(select(BallotRound).where(BallotRound.cluster_year_id == page.cluster_year.id,
                                                BallotRound.status == RoundStatus.FINALISED)).all()
     rounds = sorted(rounds, key=lambda r: (awards[r.award_type_id].precedence, r.number))
-    can_edit = can_edit_cluster(current_user, cluster_id=cluster_id)
+    can_edit = may_edit_cluster(current_user, cluster_id=cluster_id)
     warnings = eligibility.warnings_for_proposals(db, page.cluster_year, proposals)
 
     groups = []
@@ -161,7 +161,7 @@ def index(cluster_id: int, year: int):
 
 
 @bp.route("/from-round/<int:round_id>", methods=["POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def from_round(cluster_id: int, year: int, round_id: int):
     """Create the proposals of the boards a finalised round elected (those already proposed are kept)."""
     db = get_session()
@@ -181,7 +181,7 @@ def from_round(cluster_id: int, year: int, round_id: int):
 
 
 @bp.route("/submission/<int:award_type_id>", methods=["POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def submission(cluster_id: int, year: int, award_type_id: int):
     """Record the tờ trình (number and date) of an award's proposals and mark them submitted."""
     page = YearPage(cluster_id, year)
@@ -231,7 +231,7 @@ def _proposal_form(cluster_id: int, year: int, proposal_id: int, prefix: str, fo
 
 
 @bp.route("/<int:proposal_id>/status", methods=["POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def set_status(cluster_id: int, year: int, proposal_id: int):
     """Set a proposal's status by hand."""
     return _proposal_form(
@@ -242,7 +242,7 @@ def set_status(cluster_id: int, year: int, proposal_id: int):
 
 
 @bp.route("/<int:proposal_id>/override", methods=["POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def override(cluster_id: int, year: int, proposal_id: int):
     """Keep a proposal despite an eligibility warning, with the reason."""
     return _proposal_form(
@@ -253,7 +253,7 @@ def override(cluster_id: int, year: int, proposal_id: int):
 
 
 @bp.route("/<int:proposal_id>/delete", methods=["POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def delete(cluster_id: int, year: int, proposal_id: int):
     """Delete a draft proposal."""
     db = get_session()

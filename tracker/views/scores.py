@@ -8,9 +8,9 @@ from tracker.auth import EDIT_CLUSTER, READ, access
 from tracker.forms.fields import BLANK_LINES, UploadForm, line_id
 from tracker.forms.scores import criteria_form, scores_form
 from tracker.services import scores, sheets
-from tracker.services.permissions import can_edit_cluster
 from tracker.services.stamps import stamp
 from tracker.views._forms import describe, run_edit
+from tracker.views._rights import may_edit_cluster
 from tracker.views._year import YearPage, check_upload, confirm_import, send_template
 
 bp = Blueprint("scores", __name__, url_prefix="/clusters/<int:cluster_id>/years/<int:year>")
@@ -29,12 +29,12 @@ def detail(cluster_id: int, year: int):
         by_cell = {(s.criterion_id, s.board_id): s for s in rows}
         standings = scores.standings(criteria, rows, [b.id for b in page.members])
     return render_template("scores/detail.html", criteria=criteria, standings=standings, by_cell=by_cell,
-                           upload=UploadForm(), can_edit=can_edit_cluster(current_user, cluster_id=cluster_id),
+                           upload=UploadForm(), can_edit=may_edit_cluster(current_user, cluster_id=cluster_id),
                            maximum=sum((c.max_points for c in criteria), 0), **page.context())
 
 
 @bp.route("/criteria", methods=["GET", "POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def criteria(cluster_id: int, year: int):
     """The criteria of the year, offered from the latest earlier year when the year has none."""
     page = YearPage(cluster_id, year)
@@ -66,7 +66,7 @@ def criteria(cluster_id: int, year: int):
 
 
 @bp.route("/scores/board/<int:board_id>", methods=["GET", "POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def board_grid(cluster_id: int, year: int, board_id: int):
     """One board's self-scores and agreed scores for every criterion."""
     page = YearPage(cluster_id, year)
@@ -126,7 +126,7 @@ def template(cluster_id: int, year: int):
 
 
 @bp.route("/scores/upload", methods=["POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def upload(cluster_id: int, year: int):
     """Check an uploaded score sheet and show its bad cells, or the changes it would make."""
     page = YearPage(cluster_id, year)
@@ -137,7 +137,7 @@ def upload(cluster_id: int, year: int):
 
 
 @bp.route("/scores/import", methods=["POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def confirm(cluster_id: int, year: int):
     """Save a checked score sheet's changes in one transaction."""
     page = YearPage(cluster_id, year)

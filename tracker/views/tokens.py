@@ -8,7 +8,7 @@ from tracker.db import get_session
 from tracker.forms.tokens import RevokeForm, TokenForm
 from tracker.services import tokens as service
 from tracker.views._audit import note
-from tracker.views._forms import show_errors, write
+from tracker.views._forms import commit, show_errors, write
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 
@@ -64,6 +64,6 @@ def revoke():
             note("token_revoked", token=token.prefix, name=token.name)
             return token
 
-        token = write(revoke_it).value
+        token = commit(revoke_it)
         flash(_("Token “%(name)s” revoked: it no longer opens the API.", name=token.name), "success")
     return redirect(url_for("tokens.index"))

@@ -13,8 +13,8 @@ from tracker.rules.membership import Row, exists_in
 from tracker.rules.text import vi_sorted
 from tracker.rules.voting import RuleValues, show_fraction
 from tracker.services import catalog, decisions, meetings, voting, years
-from tracker.services.permissions import can_edit_cluster
 from tracker.views._forms import conflict_message, describe, run_edit, show_errors, write
+from tracker.views._rights import may_edit_cluster
 
 bp = Blueprint("years", __name__, url_prefix="/clusters/<int:cluster_id>/years")
 
@@ -51,11 +51,11 @@ def detail(cluster_id: int, year: int):
                            cluster=cluster, year=year, cluster_year=cluster_year,
                            members=members, boards=boards, recorded=recorded, effective=effective,
                            awards=voting.award_types(db), bases=labels.THRESHOLD_BASE, fraction=show_fraction,
-                           can_edit=can_edit_cluster(current_user, cluster_id=cluster_id))
+                           can_edit=may_edit_cluster(current_user, cluster_id=cluster_id))
 
 
 @bp.route("/<int:year>/edit", methods=["GET", "POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def edit(cluster_id: int, year: int):
     """The roster form: tick members, choose head, deputy and host; optionally start from another year."""
     _year_or_404(year)
@@ -134,7 +134,7 @@ def _roster_conflict(db, current: ClusterYear, rows: list[Row], boards: dict[int
 
 
 @bp.route("/<int:year>/rule", methods=["GET", "POST"])
-@access(EDIT_CLUSTER, can_edit_cluster)
+@access(EDIT_CLUSTER, may_edit_cluster)
 def rule_edit(cluster_id: int, year: int):
     """The voting rule and seats of the year, starting from the saved, copied or default values."""
     _year_or_404(year)
