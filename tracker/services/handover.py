@@ -44,6 +44,35 @@ RULE_FIELDS = ("quorum_num", "quorum_den", "threshold_num", "threshold_den", "ba
                "second_entry", "citation")
 ROUND_FIELDS = ("number", "seats", "status", "revision", "held_on", "place", "committee", "illustrative")
 REVISION_TIMES = ("entered_at", "checked_at", "finalised_at")
+# The columns each kind of record carries as they are, under their own names: the exporter writes exactly these
+# (`carried`) and the importer reads exactly these (handover_import.loaded). Ids, parents, names of other records,
+# versions and rebuilt hashes are handled by hand below; tests/services/test_handover_fields.py fails on any other
+# column of these models that is neither here nor named there with its reason. A new column of one of these
+# models goes here and in docs/handover.schema.json (see docs/adding-a-field.md).
+CARRIED: dict[type, tuple[str, ...]] = {
+    Authority: ("name", "short_name", "valid_from", "valid_to"),
+    Board: BOARD_FIELDS,
+    Cluster: ("name", "kind", "region", "description"),
+    ClusterYear: ("year", "conference_date", "conference_place", "note"),
+    Membership: ("role", "assumed"),
+    VotingRule: RULE_FIELDS,
+    Seats: (),  # the year's "seats" map: award code -> seats
+    Pledge: ("signed_on", "place", "text", "illustrative"),
+    Signature: ("signed", "signer"),
+    Indicator: ("group", "name", "unit", "direction"),
+    Target: ("target", "source", "actual"),
+    Meeting: ("kind", "held_on", "place", "delegates", "summary", "decisions"),
+    MeetingBoard: (),  # the meeting's "present" list of board names
+    Criterion: ("group", "code", "name", "max_points"),
+    Score: ("self_score", "agreed"),
+    BallotRound: ROUND_FIELDS,
+    BallotRevision: ("revision", "reason", *REVISION_TIMES),
+    BallotEvent: (),  # the event's payload, its board and round ids turned into names
+    Proposal: ("votes", "share", "submission_number", "submission_date", "status", "override_reason"),
+    ProposalEvent: ("kind", "at"),
+    Decision: ("number", "decided_on", "signer_name", "signer_title", "note"),
+    Award: ("year", "note"),
+}
 
 
 def dumps(document: dict) -> str:
@@ -60,9 +89,9 @@ def value(v):
     return v
 
 
-def fields(row, names) -> dict:
-    """Some columns of a row as JSON values."""
-    return {name: value(getattr(row, name)) for name in names}
+def carried(row) -> dict:
+    """The columns a row's kind of record carries as they are (CARRIED), as JSON values."""
+    return {name: value(getattr(row, name)) for name in CARRIED[type(row)]}
 
 
 class Names:
@@ -105,7 +134,7 @@ def export_cluster(session: Session, cluster_id: int, year: int | None = None) -
                                              if a.name in {d["authority"] for d in decisions_out}}
     return {
         "format": FORMAT, "version": VERSION,
-        "cluster": {**fields(cluster, ("name", "kind", "region", "description")),
+        "cluster": {**carried(cluster),
                     "authority": names.authorities[cluster.authority_id].name if cluster.authority_id else None},
         "authorities": _authorities(names, authorities),
         "boards": _boards(names),
@@ -163,11 +192,9 @@ def _year(loaded: Loaded, cy: ClusterYear, names: Names) -> dict:
     rule = next(iter(loaded.rules.get(cy.id, [])), None)
     seats = loaded.seats.get(cy.id, [])
     return {
-        "year": cy.year, "host": board(cy.host_board_id), **fields(cy, ("conference_date", "conference_place",
-                                                                          "note")),
-        "members": sorted(({"board": board(m.board_id), "role": m.role, "assumed": m.assumed} for m in memberships),
-                          key=lambda m: m["board"]),
-        "rule": fields(rule, RULE_FIELDS) if rule else None,
+        **carried(cy), "host": board(cy.host_board_id),
+        "members": sorted(({"board": board(m.board_id), **carried(m)} for m in memberships), key=lambda m: m["board"]),
+        "rule": carried(rule) if rule else None,
         "seats": {names.awards[s.award_type_id]: s.seats for s in sorted(seats, key=lambda s: names.awards[
             s.award_type_id])},
         "pledge": _pledge(loaded, cy, names),
@@ -184,28 +211,27 @@ def _pledge(loaded: Loaded, cy: ClusterYear, names: Names) -> dict | None:
     if pledge is None:
         return None
     signatures = loaded.signatures.get(pledge.id, [])
-    return {**fields(pledge, ("signed_on", "place", "text", "illustrative")), "host": names.board(
-        pledge.host_board_id), "signatures": sorted(({"board": names.board(s.board_id), "signed": s.signed,
-                                                       "signer": s.signer} for s in signatures),
-                                                     key=lambda s: s["board"])}
+    return {**carried(pledge), "host": names.board(pledge.host_board_id),
+            "signatures": sorted(({"board": names.board(s.board_id), **carried(s)} for s in signatures),
+                                 key=lambda s: s["board"])}
 
 
 def _indicators(loaded: Loaded, cy: ClusterYear, names: Names) -> list:
-    return [{**fields(i, ("group", "name", "unit", "direction")), "targets": sorted(
-        ({"board": names.board(t.board_id), **fields(t, ("target", "source", "actual"))}
+    return [{**carried(i), "targets": sorted(
+        ({"board": names.board(t.board_id), **carried(t)}
          for t in loaded.targets.get(i.id, [])), key=lambda t: t["board"])} for i in loaded.indicators.get(cy.id, [])]
 
 
 def _meetings(loaded: Loaded, cy: ClusterYear, names: Names) -> list:
-    return [{**fields(m, ("kind", "held_on", "place", "delegates", "summary", "decisions")),
+    return [{**carried(m),
              "host": names.board(m.host_board_id),
              "present": sorted(names.board(p.board_id) for p in loaded.present.get(m.id, []))}
             for m in loaded.meetings.get(cy.id, [])]
 
 
 def _criteria(loaded: Loaded, cy: ClusterYear, names: Names) -> list:
-    return [{**fields(c, ("group", "code", "name", "max_points")), "scores": sorted(
-        ({"board": names.board(s.board_id), **fields(s, ("self_score", "agreed"))}
+    return [{**carried(c), "scores": sorted(
+        ({"board": names.board(s.board_id), **carried(s)}
          for s in loaded.scores.get(c.id, [])), key=lambda s: s["board"])} for c in loaded.criteria.get(cy.id, [])]
 
 
@@ -221,15 +247,15 @@ def _rounds(loaded: Loaded, cy: ClusterYear, names: Names) -> list:
     out = []
     for r in rows:
         out.append({
-            "award": names.awards[r.award_type_id], **fields(r, ROUND_FIELDS),
+            "award": names.awards[r.award_type_id], **carried(r),
             "runoff_of": labels.get(r.runoff_of_id),
             "runoff_candidates": [board(b) for b in json.loads(r.runoff_candidates)] if r.runoff_candidates else [],
             "revisions": [{
-                "revision": v.revision, "reason": v.reason,
+                **carried(v),
                 "counts": portable.counts(json.loads(v.counts), board) if v.counts else None,
                 "result": portable.result(json.loads(v.result), board) if v.result else None,
                 "entered_by": names.user(v.entered_by), "checked_by": names.user(v.checked_by),
-                "finalised_by": names.user(v.finalised_by), **fields(v, REVISION_TIMES),
+                "finalised_by": names.user(v.finalised_by),
             } for v in loaded.revisions.get(r.id, [])],
             "events": [portable.event(json.loads(e.payload), board, labels.get, lambda _cy, y=cy.year: y)
                        for e in loaded.events.get(r.id, [])],
@@ -245,8 +271,8 @@ def _proposals(loaded: Loaded, cy: ClusterYear, names: Names) -> list:
         out.append({
             "board": names.board(p.board_id), "award": names.awards[p.award_type_id],
             "round": round_label(cy.year, names.awards[source.award_type_id], source.number) if source else None,
-            **fields(p, ("votes", "share", "submission_number", "submission_date", "status", "override_reason")),
-            "events": [{"kind": e.kind, "user": names.user(e.user_id), "at": value(e.at),
+            **carried(p),
+            "events": [{**carried(e), "user": names.user(e.user_id),
                         "payload": json.loads(e.payload) if e.payload else None}
                        for e in loaded.proposal_events.get(p.id, [])],
         })
@@ -262,10 +288,10 @@ def _awards(session: Session, names: Names, members: set[tuple[str, int]]) -> tu
         col(Decision.id).in_({a.decision_id for a in awards if a.decision_id}))).all()}
 
     def line(a: Award) -> dict:
-        return {"board": names.board(a.board_id), "award": names.awards[a.award_type_id], "year": a.year,
-                "note": a.note, "proposed": a.proposal_id is not None}
+        return {"board": names.board(a.board_id), "award": names.awards[a.award_type_id], **carried(a),
+                "proposed": a.proposal_id is not None}
 
-    decisions_out = [{**fields(d, ("number", "decided_on", "signer_name", "signer_title", "note")),
+    decisions_out = [{**carried(d),
                       "authority": names.authorities[d.authority_id].name,
                       "awards": sorted((line(a) for a in awards if a.decision_id == d.id),
                                        key=lambda a: (a["year"], a["award"], a["board"]))}
@@ -282,7 +308,7 @@ def _authorities(names: Names, ids: set) -> list:
             wanted.add(authority_id)
             authority_id = names.authorities[authority_id].successor_id
     rows = sorted((names.authorities[i] for i in wanted), key=lambda a: a.name)
-    return [{**fields(a, ("name", "short_name", "valid_from", "valid_to")),
+    return [{**carried(a),
              "successor": names.authorities[a.successor_id].name if a.successor_id else None} for a in rows]
 
 
@@ -294,5 +320,5 @@ def _boards(names: Names) -> list:
             wanted.add(board_id)
             board_id = names.boards[board_id].successor_id
     rows = sorted((names.boards[i] for i in wanted), key=lambda b: b.short_name)
-    return [{**fields(b, BOARD_FIELDS), "successor": names.boards[b.successor_id].short_name if b.successor_id
+    return [{**carried(b), "successor": names.boards[b.successor_id].short_name if b.successor_id
              else None} for b in rows]

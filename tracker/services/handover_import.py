@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import get_args
 
 import jsonschema
 from flask_babel import lazy_gettext as _l
@@ -41,7 +42,7 @@ from tracker.paths import DOCS
 from tracker.rules import ballot, portable
 from tracker.rules import rounds as ballot_rules
 from tracker.rules.chain import GENESIS, canonical, link
-from tracker.services.handover import BOARD_FIELDS, RULE_FIELDS, round_label
+from tracker.services.handover import CARRIED, round_label
 from tracker.services.handover import export_cluster as _export
 
 SCHEMA_PATH = DOCS / "handover.schema.json"
@@ -253,8 +254,7 @@ def import_cluster(*, session: Session, document: dict) -> Report:
     cluster = session.exec(select(Cluster).where(Cluster.name == document["cluster"]["name"])).first()
     if cluster is None:
         c = document["cluster"]
-        cluster = Cluster(name=c["name"], kind=c["kind"], region=c["region"], description=c["description"],
-                          authority_id=writer.authority_ids.get(c["authority"]))
+        cluster = Cluster(**loaded(Cluster, c), authority_id=writer.authority_ids.get(c["authority"]))
         session.add(cluster)
         session.flush()
     report = Report(cluster)
@@ -283,6 +283,17 @@ def _dec(text):
     return Decimal(text) if text not in (None, "") else None
 
 
+def loaded(model, record: dict) -> dict:
+    """The columns `model` carries as they are (handover.CARRIED), read from a file's record as the column's type
+    wants them: dates, times and exact decimals from their text, the rest as in the file."""
+    out = {}
+    for name in CARRIED[model]:
+        kinds = set(get_args(model.model_fields[name].annotation)) | {model.model_fields[name].annotation}
+        read = _time if datetime in kinds else _day if date in kinds else _dec if Decimal in kinds else None
+        out[name] = read(record[name]) if read else record[name]
+    return out
+
+
 class _Writer:
     """Writes a checked file, keeping the names it has turned into ids."""
 
@@ -302,8 +313,7 @@ class _Writer:
         created = []
         for a in rows:
             if a["name"] not in self.authority_ids:
-                row = self.add(Authority(name=a["name"], short_name=a["short_name"], valid_from=_day(a["valid_from"]),
-                                         valid_to=_day(a["valid_to"])))
+                row = self.add(Authority(**loaded(Authority, a)))
                 self.authority_ids[a["name"]] = row.id
                 created.append((row, a["successor"]))
         for row, successor in created:
@@ -313,8 +323,7 @@ class _Writer:
         created = []
         for b in rows:
             if b["short_name"] not in self.board_ids:
-                values = {k: (_day(b[k]) if k.endswith("_date") else b[k]) for k in BOARD_FIELDS}
-                row = self.add(Board(**values))
+                row = self.add(Board(**loaded(Board, b)))
                 self.board_ids[b["short_name"]] = row.id
                 created.append((row, b["successor"]))
         for row, successor in created:
@@ -325,40 +334,30 @@ class _Writer:
 
     def year(self, cluster: Cluster, y: dict) -> None:
         board, s = self.board, self.session
-        cy = self.add(ClusterYear(cluster_id=cluster.id, year=y["year"], host_board_id=board(y["host"]),
-                                  conference_date=_day(y["conference_date"]),
-                                  conference_place=y["conference_place"], note=y["note"]))
+        cy = self.add(ClusterYear(cluster_id=cluster.id, host_board_id=board(y["host"]), **loaded(ClusterYear, y)))
         for m in y["members"]:
-            s.add(Membership(cluster_year_id=cy.id, board_id=board(m["board"]), role=m["role"], assumed=m["assumed"]))
+            s.add(Membership(cluster_year_id=cy.id, board_id=board(m["board"]), **loaded(Membership, m)))
         if y["rule"]:
-            s.add(VotingRule(cluster_year_id=cy.id, **{k: y["rule"][k] for k in RULE_FIELDS}))
+            s.add(VotingRule(cluster_year_id=cy.id, **loaded(VotingRule, y["rule"])))
         for code, seats in y["seats"].items():
             s.add(Seats(cluster_year_id=cy.id, award_type_id=self.award_ids[code], seats=seats))
         if y["pledge"]:
             p = y["pledge"]
-            pledge = self.add(Pledge(cluster_year_id=cy.id, signed_on=_day(p["signed_on"]), place=p["place"],
-                                     host_board_id=board(p["host"]), text=p["text"], illustrative=p["illustrative"]))
+            pledge = self.add(Pledge(cluster_year_id=cy.id, host_board_id=board(p["host"]), **loaded(Pledge, p)))
             for sig in p["signatures"]:
-                s.add(Signature(pledge_id=pledge.id, board_id=board(sig["board"]), signed=sig["signed"],
-                                signer=sig["signer"]))
+                s.add(Signature(pledge_id=pledge.id, board_id=board(sig["board"]), **loaded(Signature, sig)))
         for n, i in enumerate(y["indicators"], start=1):
-            row = self.add(Indicator(cluster_year_id=cy.id, position=n, group=i["group"], name=i["name"],
-                                     unit=i["unit"], direction=i["direction"]))
+            row = self.add(Indicator(cluster_year_id=cy.id, position=n, **loaded(Indicator, i)))
             for t in i["targets"]:
-                s.add(Target(indicator_id=row.id, board_id=board(t["board"]), target=_dec(t["target"]),
-                             source=t["source"], actual=_dec(t["actual"])))
+                s.add(Target(indicator_id=row.id, board_id=board(t["board"]), **loaded(Target, t)))
         for m in y["meetings"]:
-            row = self.add(Meeting(cluster_year_id=cy.id, kind=m["kind"], held_on=_day(m["held_on"]), place=m["place"],
-                                   host_board_id=board(m["host"]), delegates=m["delegates"], summary=m["summary"],
-                                   decisions=m["decisions"]))
+            row = self.add(Meeting(cluster_year_id=cy.id, host_board_id=board(m["host"]), **loaded(Meeting, m)))
             for name in m["present"]:
                 s.add(MeetingBoard(meeting_id=row.id, board_id=board(name)))
         for n, c in enumerate(y["criteria"], start=1):
-            row = self.add(Criterion(cluster_year_id=cy.id, position=n, group=c["group"], code=c["code"],
-                                     name=c["name"], max_points=_dec(c["max_points"])))
+            row = self.add(Criterion(cluster_year_id=cy.id, position=n, **loaded(Criterion, c)))
             for sc in c["scores"]:
-                s.add(Score(criterion_id=row.id, board_id=board(sc["board"]), self_score=_dec(sc["self_score"]),
-                            agreed=_dec(sc["agreed"])))
+                s.add(Score(criterion_id=row.id, board_id=board(sc["board"]), **loaded(Score, sc)))
         rounds = self.rounds(cy, y)
         self.proposals(cy, y, rounds)
         s.flush()
@@ -369,21 +368,18 @@ class _Writer:
         for r in sorted(y["rounds"], key=lambda r: r["number"]):
             label = round_label(y["year"], r["award"], r["number"])
             row = self.add(BallotRound(
-                cluster_year_id=cy.id, award_type_id=self.award_ids[r["award"]], number=r["number"],
+                cluster_year_id=cy.id, award_type_id=self.award_ids[r["award"]],
                 runoff_of_id=made[r["runoff_of"]].id if r["runoff_of"] else None,
                 runoff_candidates=json.dumps([self.board(b) for b in r["runoff_candidates"]])
-                if r["runoff_candidates"] else "", seats=r["seats"], status=r["status"], revision=r["revision"],
-                held_on=_day(r["held_on"]), place=r["place"], committee=r["committee"],
-                illustrative=r["illustrative"]))
+                if r["runoff_candidates"] else "", **loaded(BallotRound, r)))
             made[label] = row
             for v in r["revisions"]:
                 self.session.add(BallotRevision(
-                    round_id=row.id, revision=v["revision"], reason=v["reason"],
+                    round_id=row.id, **loaded(BallotRevision, v),
                     counts=canonical(portable.counts(v["counts"], self.board)) if v["counts"] else "",
                     result=canonical(portable.result(v["result"], self.board)) if v["result"] else "",
-                    entered_by=user(v["entered_by"]), entered_at=_time(v["entered_at"]),
-                    checked_by=user(v["checked_by"]), checked_at=_time(v["checked_at"]),
-                    finalised_by=user(v["finalised_by"]), finalised_at=_time(v["finalised_at"])))
+                    entered_by=user(v["entered_by"]), checked_by=user(v["checked_by"]),
+                    finalised_by=user(v["finalised_by"])))
             prev = GENESIS
             for e in r["events"]:
                 local = portable.event(e, self.board, lambda name: made[name].id if name else None,
@@ -400,22 +396,18 @@ class _Writer:
         for p in y["proposals"]:
             row = self.add(Proposal(
                 cluster_year_id=cy.id, board_id=self.board(p["board"]), award_type_id=self.award_ids[p["award"]],
-                round_id=rounds[p["round"]].id if p["round"] else None, votes=p["votes"], share=p["share"],
-                submission_number=p["submission_number"], submission_date=_day(p["submission_date"]),
-                status=p["status"], override_reason=p["override_reason"]))
+                round_id=rounds[p["round"]].id if p["round"] else None, **loaded(Proposal, p)))
             for e in p["events"]:
-                self.session.add(ProposalEvent(proposal_id=row.id, kind=e["kind"], user_id=self.user_ids.get(e["user"]),
-                                               at=_time(e["at"]), payload=canonical(e["payload"])
-                                               if e["payload"] is not None else ""))
+                self.session.add(ProposalEvent(proposal_id=row.id, user_id=self.user_ids.get(e["user"]),
+                                               payload=canonical(e["payload"]) if e["payload"] is not None else "",
+                                               **loaded(ProposalEvent, e)))
 
     def awards(self, decisions: list[dict], past: list[dict]) -> None:
         for d in decisions:
             row = self.session.exec(select(Decision).where(Decision.number == d["number"],
                                                            Decision.decided_on == _day(d["decided_on"]))).first()
             if row is None:
-                row = self.add(Decision(number=d["number"], decided_on=_day(d["decided_on"]),
-                                        authority_id=self.authority_ids[d["authority"]], signer_name=d["signer_name"],
-                                        signer_title=d["signer_title"], note=d["note"]))
+                row = self.add(Decision(authority_id=self.authority_ids[d["authority"]], **loaded(Decision, d)))
             for a in d["awards"]:
                 self.award(a, row.id)
         for a in past:
@@ -434,6 +426,6 @@ class _Writer:
                 .where(Proposal.board_id == board_id, ClusterYear.year == a["year"])).all()
             proposal = next((p for p in candidates if p.award_type_id == award_id), candidates[0] if candidates
                             else None)
-        self.add(Award(decision_id=decision_id, board_id=board_id, award_type_id=award_id, year=a["year"],
-                       note=a["note"], proposal_id=proposal.id if proposal else None))
+        self.add(Award(decision_id=decision_id, board_id=board_id, award_type_id=award_id, **loaded(Award, a),
+                       proposal_id=proposal.id if proposal else None))
 
