@@ -1,6 +1,6 @@
 """Fixtures: an app on a real database (SQLite file, or PostgreSQL when TRACKER_TEST_DATABASE_URL is set),
-its client and CLI runner, factories for records, and `login(as_role=...)`."""
-import os
+its client and CLI runner, factories for records, and `login(as_role=...)`. Helpers live in tests/support/; its
+fixture modules are loaded as plugins below. Every app here hashes passwords cheaply (tests/support/accounts.py)."""
 import shutil
 from datetime import date
 
@@ -8,16 +8,16 @@ import pytest
 from sqlalchemy import create_engine, event, text
 from sqlmodel import Session
 
+from tests.support.accounts import CHEAP_HASHING, PASSWORD, password_hash
+from tests.support.database import PG_URL, SEEDED
 from tracker import create_app
 from tracker.db import make_engine
 from tracker.models import Board, Cluster, ClusterYear, Membership, User, metadata
 from tracker.ops import migrate
 from tracker.rules.voting import RuleValues
-from tracker.services import accounts, voting
+from tracker.services import voting
 
-PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
-PASSWORD = "correct horse battery"
-SEEDED = ("award_type", "eligibility_rule")  # tables the migrations fill: restored after each PostgreSQL test
+pytest_plugins = ["tests.support.world", "tests.support.reports"]
 
 
 def pytest_configure(config):
@@ -72,9 +72,9 @@ def database_url(_template_db, tmp_path):
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    """The application on the test database, CSRF off (one module switches it on)."""
+    """The application on the test database, CSRF off (one module switches it on), cheap password hashing."""
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True,
-                      "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+                      "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": str(tmp_path / "uploads"), **CHEAP_HASHING})
     yield app
     app.extensions["engine"].dispose()
 
@@ -124,16 +124,6 @@ def queries(app):
     return counting
 
 
-_HASH: dict[str, str] = {}
-
-
-def _password_hash() -> str:
-    # argon2id is deliberately slow; hash the shared test password once.
-    if "h" not in _HASH:
-        _HASH["h"] = accounts.hash_password(PASSWORD)
-    return _HASH["h"]
-
-
 @pytest.fixture
 def make_board(db):
     """Create a board: make_board("DIZA", start_date=..., ...)."""
@@ -169,7 +159,7 @@ def make_user(db):
     """Create an account with the shared test password (already changed, so no first-login detour)."""
     def make(username: str, role: str = "viewer", clusters=(), **values) -> User:
         values.setdefault("must_change_password", False)
-        user = User(username=username, role=role, password_hash=_password_hash(), **values)
+        user = User(username=username, role=role, password_hash=password_hash(), **values)
         db.add(user)
         db.flush()
         from tracker.models import SecretaryCluster

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PG_URL
-from tests.services.test_backup import change, files, filled, snapshot, tamper
+from tests.support.accounts import CHEAP_HASHING
+from tests.support.backup import change, files, filled, snapshot, tamper
+from tests.support.database import PG_URL
 from tracker import create_app
 from tracker.models import Cluster
 from tracker.ops import backup
@@ -107,7 +108,7 @@ def test_restore_on_a_new_installation_creates_the_database(app, db, runner, tmp
     filled(app, db)
     path = written(runner.invoke(args=["backup", str(tmp_path / "backups")]).output)
     new = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'new' / 'tracker.sqlite3'}", "SECRET_KEY": "x",
-                      "TESTING": True})
+                      "TESTING": True, **CHEAP_HASHING})
     (tmp_path / "new").mkdir()
     new.instance_path = str(tmp_path / "new-instance")  # nothing is saved there: there is no database yet
     with new.app_context():  # the db fixture's app context would otherwise be the one the command runs in

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import select
 
-from tests.conftest import PASSWORD
-from tests.served import answers, browser, environment, free_port, gunicorn, send, wait_until
+from tests.support.accounts import PASSWORD
+from tests.support.served import browser, environment, free_port, gunicorn, send, serving, stop
 from tracker.models import Board
 
 CLIENTS, EDITS = 8, 50
@@ -44,12 +44,11 @@ def test_eight_browsers_saving_the_same_board_lose_no_acknowledged_save(database
     server = gunicorn(port, 4, environment(database_url, tmp_path, "lost-updates"))
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until(lambda: answers(base), 30, "the server to answer")
+        serving(base, server)
         with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
             results = list(pool.map(lambda n: _client(base, board.id, n, f"quantri{n}"), range(CLIENTS)))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
     acknowledged = [note for outcomes in results for note, status in outcomes if status == 302]
     conflicts = [note for outcomes in results for note, status in outcomes if status == 409]
     assert len(acknowledged) + len(conflicts) == CLIENTS * EDITS

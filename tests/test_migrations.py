@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
-from tests.services.test_backup import filled, other_database, revisions, snapshot, upgrade_to
+from tests.support.backup import filled, other_database, revisions, snapshot, upgrade_to
 from tracker.db import make_engine
 from tracker.models import metadata
 from tracker.ops import migrate

@@ -6,14 +6,14 @@ import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.served import answers, environment, free_port, gunicorn, wait_until
+from tests.support.served import REQUEST, environment, free_port, gunicorn, serving, stop
 from tracker.rules import throttle
 
 
 def _post(url: str) -> int:
     data = urllib.parse.urlencode({"username": "lan", "password": "không phải mật khẩu"}).encode()
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=30) as answer:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=REQUEST) as answer:
             return answer.status
     except urllib.error.HTTPError as error:
         with error:
@@ -26,11 +26,10 @@ def test_two_hundred_bad_logins_through_four_workers(database_url, make_user, tm
     server = gunicorn(port, 4, environment(database_url, tmp_path, "workers"))
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_until(lambda: answers(base), 30, "the server to answer")
+        serving(base, server)
         with ThreadPoolExecutor(max_workers=8) as pool:
             statuses = list(pool.map(_post, [base + "/auth/login"] * 200))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
     assert statuses.count(422) == throttle.PER_MINUTE  # wrong password, said so
     assert statuses.count(429) == 200 - throttle.PER_MINUTE  # refused before the password was checked

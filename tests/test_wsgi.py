@@ -10,11 +10,13 @@ from flask import Flask
 def test_the_wsgi_module_builds_the_app_from_the_environment(monkeypatch, database_url):
     monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)
     monkeypatch.setenv("TRACKER_SECRET_KEY", "wsgi-test")
+    monkeypatch.setenv("TRACKER_PASSWORD_HASH_COST", "test")  # as tests/support/served.py serves it
     sys.modules.pop("tracker.wsgi", None)
     try:
         module = importlib.import_module("tracker.wsgi")
         assert isinstance(module.app, Flask)
         assert module.app.config["DATABASE_URL"] == database_url
+        assert module.app.config["PASSWORD_HASH_COST"] == "test"
         assert gc.get_freeze_count() > 0
         assert module.app.test_client().get("/auth/login").status_code == 200
     finally:

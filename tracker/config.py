@@ -23,7 +23,14 @@ DEFAULTS = {
     "SESSION_IDLE_MINUTES": 30,  # a login unused this long ends
     "SESSION_MAX_HOURS": 12,  # a login ends this long after it began, however busy
     "PROXY_COUNT": 0,  # reverse proxies in front that set X-Forwarded-For/-Proto (trusted for the client address)
+    # The cost of new password hashes (tracker/services/accounts.py): "production", argon2id with t=3, m=64 MiB,
+    # p=4, for every real installation; "test", argon2id with the cheapest parameters the library allows, set
+    # only by the test suite (tests/conftest.py, TRACKER_PASSWORD_HASH_COST=test for the apps it serves) so that
+    # a login costs microseconds there. Leave it unset in an installation; any other value stops the app at start.
+    "PASSWORD_HASH_COST": "production",
 }
+
+PASSWORD_HASH_COSTS = ("production", "test")
 
 # Values read from the environment are strings; these keys are converted.
 _BOOLEAN = {"SESSION_COOKIE_SECURE", "WTF_CSRF_ENABLED"}
@@ -47,6 +54,9 @@ def load(app: Flask, test_config: dict | None) -> None:
                 app.config[key] = value
     else:
         app.config.from_mapping(test_config)
+    if app.config["PASSWORD_HASH_COST"] not in PASSWORD_HASH_COSTS:
+        raise ValueError(f"PASSWORD_HASH_COST must be one of {PASSWORD_HASH_COSTS}, "
+                         f"not {app.config['PASSWORD_HASH_COST']!r}")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     if not app.config.get("DATABASE_URL"):

@@ -5,27 +5,18 @@ The nine members are the block's 2020 membership (the 2017 one is not published)
 import dataclasses
 import io
 import re
-import subprocess
-import unicodedata
 from datetime import date
 
 import docx
 import pytest
 
+from tests.support.documents import LETTERHEAD, MARKUP, MOTTO, docx_text, pdf_text, run
 from tracker.documents.ballot import ballot_docx, ballot_pdf
-from tracker.documents.data import BallotPaper, CandidateLine, Letterhead, MinutesDoc
+from tracker.documents.data import BallotPaper, CandidateLine, MinutesDoc
 from tracker.documents.minutes import minutes_docx, minutes_pdf
 
 HASH = "3fa94c0d1be27a5f86c4e1d09b7a3c52e8f0d6b41a9c73e25d08f6b1c4a7e93d"
 FOOTER = f"Mã kiểm chứng (SHA-256): {HASH}"
-MARKUP = '<b>x</b> & "q"'
-LETTERHEAD = Letterhead(
-    parent_body="Bộ Kế hoạch và Đầu tư",
-    issuing_body="Cụm thi đua Ban Quản lý các KCN, KCX, KKT các tỉnh miền Đông Nam Bộ",
-    number="Số: 01/BB-CTĐ",
-    place="Tây Ninh",
-    day=date(2018, 2, 26),
-)
 BOARDS = (
     ("Ban Quản lý Khu kinh tế Ninh Thuận", "Ninh Thuận"),
     ("Ban Quản lý các khu công nghiệp Bình Thuận", "Bình Thuận"),
@@ -76,33 +67,6 @@ BALLOT = BallotPaper(
     seats=2,
     candidates=tuple(candidate(i) for i in range(9) if i != 3),
 )
-
-
-def docx_text(data: bytes) -> tuple[str, str]:
-    """All body text (paragraphs and table cells, nested tables too) and the footer text of a DOCX."""
-    document = docx.Document(io.BytesIO(data))
-    body = "\n".join(t.text for t in document.element.body.iter(docx.oxml.ns.qn("w:t")) if t.text)
-    footer = "\n".join(p.text for p in document.sections[0].footer.paragraphs)
-    paragraphs = "\n".join(p.text for p in document.paragraphs)
-    cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
-    assert all(line in body for line in (paragraphs + "\n" + cells).split("\n"))
-    return paragraphs + "\n" + cells, footer
-
-
-def run(tool: str, data: bytes, tmp_path, *args) -> str:
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(data)
-    return subprocess.run([tool, *args, str(path), "-"] if tool == "pdftotext" else [tool, str(path)],
-                          check=True, capture_output=True, text=True).stdout
-
-
-def pdf_text(data: bytes, tmp_path) -> str:
-    assert data.startswith(b"%PDF")
-    text = run("pdftotext", data, tmp_path, "-layout", "-enc", "UTF-8")
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text))
-
-
-MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 
 
 def test_minutes_docx_has_every_part():

@@ -8,7 +8,7 @@ from decimal import Decimal
 import docx
 import pytest
 
-from tests.documents.test_documents import LETTERHEAD, MOTTO, docx_text, pdf_text, run
+from tests.support.documents import LETTERHEAD, MOTTO, docx_text, pdf_text, run
 from tracker.documents.data import PledgeDoc, PledgeSection, TargetLine
 from tracker.documents.pledge import pledge_docx
 from tracker.models import Authority, Board, Indicator, Membership, Pledge, Signature, Target

@@ -7,8 +7,8 @@ from datetime import date
 import docx
 import pytest
 
-from tests.documents.test_documents import LETTERHEAD, MARKUP, MOTTO, docx_text, pdf_text
-from tests.services.test_ballots import all_votes, award, run, through
+from tests.support.ballots import all_votes, award, run, through
+from tests.support.documents import LETTERHEAD, MARKUP, MOTTO, docx_text, pdf_text
 from tracker.documents.submission import SubmissionDoc, SubmissionLine, submission_docx, submission_pdf
 from tracker.models import Authority, Board, Cluster
 from tracker.services import ballots, papers, proposals

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.documents.test_documents import pdf_text, run
+from tests.support.documents import pdf_text, run
 from tracker.documents import tables
 from tracker.documents.tables import Column, Report, Table, filename, neutralise, to_csv, to_pdf, to_xlsx
 

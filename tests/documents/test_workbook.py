@@ -19,28 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from tests.support.workbook import COLUMNS, CONTEXT, NAME, ROWS, SHEET, rezip
 from tracker.documents import workbook
-from tracker.documents.workbook import CellError, Column, Reading, Refused, Row, Sheet, build, read
+from tracker.documents.workbook import CellError, Column, Reading, Refused, Sheet, build, read
 
-CONTEXT = "cluster_year:17"
-COLUMNS = (
-    Column("indicator", "Chỉ tiêu", "label", width=40),
-    Column("board", "Đơn vị", "label", width=30),
-    Column("target", "Kế hoạch", "number", minimum=Decimal(0)),
-    Column("actual", "Thực hiện", "number"),
-    Column("source", "Nguồn", "text", width=40, max_length=20),
-)
-ROWS = (
-    Row("12:5", {"indicator": "Thu hút vốn đầu tư", "board": "Đồng Nai", "target": Decimal("1234.5"),
-                 "actual": None, "source": "QĐ 12/QĐ-UBND"}, maximum={"target": Decimal(5000)}),
-    Row("12:6", {"indicator": "Thu hút vốn đầu tư", "board": "Bình Dương", "target": Decimal(800),
-                 "actual": Decimal("-2.25"), "source": None}),
-    Row("13:5", {"indicator": "Giải quyết hồ sơ đúng hạn", "board": "Đồng Nai", "target": None, "actual": None,
-                 "source": "=bắt đầu bằng dấu ="}),
-)
-SHEET = Sheet(kind="targets", context=CONTEXT, title="Chỉ tiêu năm 2018 – Cụm thi đua miền Đông Nam Bộ",
-              instructions="Nhập số vào các ô trắng rồi tải tệp lên.", columns=COLUMNS, rows=ROWS)
-NAME = "chi-tieu-2018.xlsx"
 # Where things land in the template: keys in A, the columns from B, the rows from 5 in the order given.
 CELL = {"target": "D", "actual": "E", "source": "F"}
 LINE = {"12:5": 5, "12:6": 6, "13:5": 7}
@@ -61,20 +43,6 @@ def fill(data: bytes, cells: dict | None = None, edit=None) -> bytes:
         edit(ws)
     out = io.BytesIO()
     book.save(out)
-    return out.getvalue()
-
-
-def rezip(data: bytes, change=None, extra: dict | None = None, compression=zipfile.ZIP_DEFLATED) -> bytes:
-    """The same ZIP with members changed by `change(name, content)` (None drops one) and `extra` members added."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", compression) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            content = change(info.filename, content) if change else content
-            if content is not None:
-                target.writestr(info.filename, content)
-        for name, content in (extra or {}).items():
-            target.writestr(name, content)
     return out.getvalue()
 
 
@@ -370,7 +338,7 @@ def test_files_refused_as_a_whole(template, case):
     started = time.monotonic()
     with pytest.raises(Refused) as refused:
         read(data, filename, SHEET, **options)
-    assert time.monotonic() - started < 10  # refused, not parsed for minutes
+    assert time.monotonic() - started < 60  # refused, not parsed for minutes (a generous bound: CI can be slow)
     assert str(refused.value) and str(refused.value) == str(refused.value.message)
 
 

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from tests.documents.test_workbook import NAME, SHEET, rezip
+from tests.support.workbook import NAME, SHEET, rezip
 from tracker.documents.workbook import Refused, build, read
 from tracker.documents.workbook.upload import DOCTYPE
 
@@ -53,6 +53,6 @@ def test_xml_with_a_doctype_is_refused_quickly(template, part, case):
     started = time.monotonic()
     with pytest.raises(Refused) as refused:
         read(data, NAME, SHEET, **extra)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 60  # refused, not expanded for minutes (generous: CI can be slow)
     assert refused.value.message == DOCTYPE
     assert "root:" not in str(refused.value)

@@ -10,13 +10,16 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import PASSWORD
+from tests.support.accounts import CHEAP_HASHING, PASSWORD
 from tracker import create_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 HERE = Path(__file__).parent
+# How long Playwright waits for a page, an element or an expectation: minutes, never seconds, since CI machines
+# are shared and slow at times (a test that passes waits only as long as the page needs).
+WAIT_MS = 120_000
 ARTIFACTS = HERE / "artifacts"
 
 
@@ -39,7 +42,7 @@ def pytest_runtest_makereport(item, call):
 def live_server(database_url, tmp_path):
     """The application with CSRF on, served in a background thread; yields its base URL."""
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "e2e", "WTF_CSRF_ENABLED": True,
-                      "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+                      "UPLOAD_FOLDER": str(tmp_path / "uploads"), **CHEAP_HASHING})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -58,8 +61,9 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=WAIT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
@@ -73,7 +77,8 @@ def new_context(browser):
 
     def open_context():
         context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(5000)
+        context.set_default_timeout(WAIT_MS)
+        context.set_default_navigation_timeout(WAIT_MS)
         contexts.append(context)
         return context
 

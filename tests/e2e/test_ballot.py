@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.support.accounts import PASSWORD
 
 NAMES = ["BQL KKT Ninh Thuận", "BQL Bình Thuận", "BQL Bà Rịa – Vũng Tàu", "DIZA", "BQL Bình Dương",
          "BQL Bình Phước", "BQL VSIP", "HEPZA", "BQL KKT Tây Ninh"]

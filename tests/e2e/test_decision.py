@@ -4,7 +4,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from tests.services.test_ballots import award
+from tests.support.ballots import award
 from tracker.models import Authority
 from tracker.rules.rounds import Figures
 from tracker.rules.voting import RuleValues

@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.support.accounts import PASSWORD
 
 NEW_PASSWORD = "mật khẩu mới của tôi"
 LOGOUT = "nav form[action='/auth/logout'] button"

@@ -9,7 +9,7 @@ import openpyxl
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from tests.services.test_ballots import award
+from tests.support.ballots import award
 from tracker.models import Authority, BallotRound, Board
 from tracker.ops import demo
 from tracker.services import decisions, proposals

@@ -1,7 +1,7 @@
 """Tests for tracker.services.accounts: argon2id passwords, logging in, changing and resetting passwords."""
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.support.accounts import PASSWORD
 from tracker.models import SecretaryCluster, User
 from tracker.services import accounts
 from tracker.services.errors import DomainError

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
+from tests.support.ballots import all_votes, award, figures, run, tamper, through
 from tracker.models import BallotEvent, BallotRevision, Board, RoundStatus
 from tracker.rules.rounds import Figures
 from tracker.rules.voting import RuleValues
@@ -13,39 +14,9 @@ from tracker.services import ballots, ledger, voting
 from tracker.services.errors import Conflict, DomainError
 
 
-def award(db, code):
-    return next(a.id for a in voting.award_types(db) if a.code == code)
-
-
-def figures(ids, votes, present=9, issued=None, returned=None, invalid=0):
-    issued = present if issued is None else issued
-    return Figures(present=frozenset(list(ids.values())[:present]), issued=issued,
-                   returned=issued if returned is None else returned, invalid=invalid,
-                   votes={ids[name]: n for name, n in votes.items()})
-
-
-def all_votes(ids, **given):
-    return {name: given.get(name, 0) for name in ids}
-
-
-def run(db, fn, **kwargs):
-    result = fn(session=db, **kwargs)
-    db.commit()
-    return result
-
-
 def open_flag(db, cluster):
     return run(db, ballots.open_round, user=None, cluster_id=cluster.id, year=2017, award_type_id=award(db, "CO_BO"),
                meeting=ballots.Meeting())
-
-
-def through(db, round_, ids, first, second, votes, **counts):
-    run(db, ballots.enter, user=first, round_id=round_.id, version=round_.version,
-        figures=figures(ids, votes, **counts), meeting=ballots.Meeting(place="Tây Ninh"))
-    outcome = run(db, ballots.check, user=second, round_id=round_.id, version=round_.version,
-                  figures=figures(ids, votes, **counts))
-    assert outcome.matched
-    return run(db, ballots.finalise, user=first, round_id=round_.id, version=round_.version)
 
 
 def test_a_round_needs_the_saved_rule_and_seats(db, make_board, make_cluster):
@@ -177,17 +148,6 @@ def test_a_tie_at_the_last_seat_opens_a_runoff_for_the_seats_left(db, review):
     run(db, ballots.enter, user=first, round_id=runoff.id, version=runoff.version, figures=runoff_figures,
         meeting=ballots.Meeting())
     assert Fraction(json.loads(ballots.revisions(db, runoff.id)[0].counts)["rule"]["quorum"]) == Fraction(2, 3)
-
-
-def tamper(db, statement, **params):
-    """Change stored rows behind the application's back, as an attacker with database access would."""
-    if db.get_bind().dialect.name == "postgresql":
-        db.execute(text("SET LOCAL session_replication_role = replica"))
-    else:
-        for name in db.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars().all():
-            db.execute(text(f"DROP TRIGGER {name}"))
-    db.execute(text(statement), params)
-    db.commit()
 
 
 ISSUED = {"a": '"issued":9', "b": '"issued":8'}

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from tests.services.test_ballots import award
-from tests.services.test_meetings import jpeg_bytes, pdf_bytes, png_bytes
+from tests.support.ballots import award
+from tests.support.files import jpeg_bytes, pdf_bytes, png_bytes
 from tracker.models import Authority, Award, Board, ClusterYear, Decision, Proposal, ProposalEvent
 from tracker.rules.reconcile import Outcome
 from tracker.services import decisions

@@ -4,7 +4,7 @@ administrators' catalogue of rules."""
 import pytest
 from sqlmodel import select
 
-from tests.services.test_ballots import all_votes, award, run, through
+from tests.support.ballots import all_votes, award, run, through
 from tracker.models import Award, EligibilityRule, Proposal, ProposalStatus
 from tracker.rules.voting import RuleValues
 from tracker.services import ballots, eligibility, voting, years

@@ -2,7 +2,7 @@
 number of queries that does not grow with the history."""
 from datetime import date
 
-from tests.services.test_ballots import award
+from tests.support.ballots import award
 from tracker.models import Authority, Award, AwardType, ClusterYear, Decision, Membership
 from tracker.rules.history import Streak
 from tracker.services import history

@@ -1,38 +1,16 @@
 """Meetings through the services: members only, stale edits, files checked by content and tied to the transaction."""
 import hashlib
-import io
 import struct
 import zlib
 from datetime import date
 
 import pytest
-from PIL import Image
 from sqlmodel import select
 
+from tests.support.files import jpeg_bytes, pdf_bytes, png_bytes
 from tracker.models import Attachment, Board, Meeting, MeetingBoard
 from tracker.services import meetings, uploads, years
 from tracker.services.errors import Conflict, DomainError, NotFound
-
-
-def png_bytes(size=(4, 3)) -> bytes:
-    """A real, small PNG."""
-    buffer = io.BytesIO()
-    Image.new("RGB", size, "red").save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def jpeg_bytes() -> bytes:
-    """A real, small JPEG."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "blue").save(buffer, "JPEG")
-    return buffer.getvalue()
-
-
-def pdf_bytes() -> bytes:
-    """A real, one-page PDF."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (20, 30), "white").save(buffer, "PDF")
-    return buffer.getvalue()
 
 
 def flipped(data: bytes) -> bytes:

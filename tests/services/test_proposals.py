@@ -6,19 +6,11 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from tests.services.test_ballots import all_votes, award, figures, run, through
+from tests.support.ballots import all_votes, award, figures, finalised, run, through
 from tracker.models import Award, Proposal, ProposalEvent
 from tracker.rules.chain import canonical
 from tracker.services import ballots, eligibility, proposals, years
 from tracker.services.errors import Conflict, DomainError
-
-
-def finalised(db, review, code, votes):
-    """A round of the 2017 review for the award, entered, checked and finalised with these votes."""
-    cluster, ids, first, second = review
-    round_ = run(db, ballots.open_round, user=first, cluster_id=cluster.id, year=2017, award_type_id=award(db, code),
-                 meeting=ballots.Meeting(place="Tây Ninh"))
-    return through(db, round_, ids, first, second, all_votes(ids, **votes))
 
 
 def events(db, proposal):

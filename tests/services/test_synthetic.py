@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, func, select
 
-from tests.conftest import PG_URL, SEEDED
+from tests.support.database import PG_URL, SEEDED
 from tracker.db import make_engine, writer
 from tracker.models import (
     Authority,

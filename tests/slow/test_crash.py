@@ -16,8 +16,19 @@ from dataclasses import dataclass, field
 
 from sqlmodel import select
 
-from tests.conftest import PASSWORD
-from tests.served import CONNECTION_LOST, answers, browser, environment, free_port, gunicorn, send, wait_until
+from tests.support.accounts import PASSWORD
+from tests.support.served import (
+    CONNECTION_LOST,
+    READY,
+    browser,
+    environment,
+    free_port,
+    gunicorn,
+    send,
+    serving,
+    stop,
+    wait_until,
+)
 from tracker.models import Board
 
 CLIENTS, KILLS = 4, 20
@@ -93,10 +104,10 @@ def test_twenty_kills_during_a_stream_of_saves_lose_no_acknowledged_save(databas
             # Its own process group, so one killpg takes the master and every worker at once.
             server = gunicorn(port, 2, env, stdout=log, stderr=log, start_new_session=True)
             try:
-                wait_until(lambda: answers(base), 30, "the server to answer")
+                serving(base, server)
             except AssertionError:
                 os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=10)
+                server.wait(timeout=READY)
                 raise
             return server
 
@@ -108,23 +119,22 @@ def test_twenty_kills_during_a_stream_of_saves_lose_no_acknowledged_save(databas
                     for _ in range(KILLS):
                         generation = run.generation
                         wait_until(lambda g=generation: run.per_generation[g] >= ACKS_BEFORE_KILL or run.unexpected,
-                                    30, f"saves acknowledged by server {generation}")
+                                   f"{ACKS_BEFORE_KILL} saves acknowledged by server {generation}")
                         assert not run.unexpected, run.unexpected
                         time.sleep(rng.uniform(0, 0.4))  # a random moment in the stream of saves
                         os.killpg(server.pid, signal.SIGKILL)
-                        server.wait(timeout=10)
+                        server.wait(timeout=READY)
                         run.generation += 1
                         server = start()
-                    wait_until(lambda: run.per_generation[KILLS] >= ACKS_BEFORE_KILL or run.unexpected, 30,
-                                "saves acknowledged by the last server")
+                    wait_until(lambda: run.per_generation[KILLS] >= ACKS_BEFORE_KILL or run.unexpected,
+                               f"{ACKS_BEFORE_KILL} saves acknowledged by the last server")
                 finally:
                     run.stop.set()
                     for browser in browsers:
                         browser.result()
         finally:
             if server.poll() is None:
-                server.terminate()
-                server.wait(timeout=30)
+                stop(server)
     elapsed = time.monotonic() - started
     print(f"\ncrash test (seed {seed}): {KILLS} kills in {elapsed:.1f} s, {len(run.acknowledged)} saves acknowledged,"
           f" {run.lost} requests cut off, per server: {sorted(run.per_generation.items())}")

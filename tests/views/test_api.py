@@ -15,8 +15,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from sqlmodel import select
 
-from tests.conftest import PASSWORD
-from tests.services.test_ballots import award
+from tests.support.accounts import CHEAP_HASHING, PASSWORD
+from tests.support.ballots import award
 from tracker.models import ApiToken, AuditEvent, Authority, Board, User
 from tracker.rules.rounds import Figures
 from tracker.rules.voting import RuleValues
@@ -505,10 +505,10 @@ def test_a_token_needs_a_name_and_only_its_owner_sees_and_revokes_it(app, client
 
 
 def test_the_tokens_page_needs_a_login_and_its_forms_the_csrf_token(database_url, make_user):
-    from tests.conftest import PASSWORD
     from tracker import create_app
 
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "csrf-test", "WTF_CSRF_ENABLED": True})
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "csrf-test", "WTF_CSRF_ENABLED": True,
+                      **CHEAP_HASHING})
     try:
         client = app.test_client()
         assert client.get("/account/tokens/").status_code == 302
@@ -526,11 +526,11 @@ def test_the_tokens_page_needs_a_login_and_its_forms_the_csrf_token(database_url
 
 
 def test_an_unexpected_failure_still_answers_json(database_url, make_user, monkeypatch):
-    from tests.conftest import PASSWORD
     from tracker import create_app
     from tracker.services import api_data
 
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "s", "WTF_CSRF_ENABLED": False})  # not TESTING
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "s", "WTF_CSRF_ENABLED": False,  # not TESTING
+                      **CHEAP_HASHING})
     try:
         make_user("doc_gia")
         client = app.test_client()

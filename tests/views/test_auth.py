@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.support.accounts import PASSWORD
 
 
 def _login(client, username, password=PASSWORD, **extra):

@@ -2,34 +2,12 @@
 import re
 import subprocess
 
-import pytest
 from sqlmodel import select
 
-from tests.services.test_ballots import all_votes, award, figures, run, tamper, through
-from tests.views.test_forms import feedback
+from tests.support.ballots import all_votes, award, figures, run, tamper, through
+from tests.support.pages import feedback, form_of, log_in_as
 from tracker.models import Award, BallotRevision
 from tracker.services import ballots
-
-
-def form_of(ids, votes, present=9, issued=9, returned=9, invalid=0, version=1, **extra):
-    data = {"issued": str(issued), "returned": str(returned), "invalid": str(invalid), "version": str(version)}
-    data.update({f"present_{i}": "y" for i in list(ids.values())[:present]})
-    data.update({f"votes_{ids[name]}": str(n) for name, n in votes.items()})
-    return {**data, **extra}
-
-
-@pytest.fixture
-def flag(db, review):
-    cluster, ids, first, second = review
-    round_ = run(db, ballots.open_round, user=first, cluster_id=cluster.id, year=2017,
-                 award_type_id=award(db, "CO_BO"), meeting=ballots.Meeting())
-    return cluster, ids, round_, f"/clusters/{cluster.id}/ballots/{round_.id}"
-
-
-def log_in_as(client, username):
-    client.get("/auth/logout")
-    assert client.post("/auth/login", data={"username": username, "password": "correct horse battery"}
-                       ).status_code == 302
 
 
 def test_bad_counts_are_refused_beside_their_field_and_nothing_is_saved(client, db, flag):

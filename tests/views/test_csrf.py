@@ -4,14 +4,15 @@ import re
 import pytest
 from sqlmodel import select
 
-from tests.conftest import PASSWORD
+from tests.support.accounts import CHEAP_HASHING, PASSWORD
 from tracker import create_app
 from tracker.models import Board
 
 
 @pytest.fixture
 def csrf_app(database_url):
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "csrf-test", "WTF_CSRF_ENABLED": True})
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "csrf-test", "WTF_CSRF_ENABLED": True,
+                      **CHEAP_HASHING})
     yield app
     app.extensions["engine"].dispose()
 

@@ -9,9 +9,9 @@ from flask import render_template
 from sqlmodel import select
 from werkzeug.http import parse_options_header
 
-from tests.services.test_ballots import award
-from tests.services.test_meetings import pdf_bytes, png_bytes
-from tests.views.test_forms import feedback
+from tests.support.ballots import award
+from tests.support.files import pdf_bytes, png_bytes
+from tests.support.pages import feedback
 from tracker.models import Authority, Award, ClusterYear, Decision, Membership, Proposal
 from tracker.services import decisions
 

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from tests.services.test_ballots import award
-from tests.views.test_forms import feedback
+from tests.support.ballots import award
+from tests.support.pages import feedback
 from tracker.models import Authority, Award, ClusterYear, Decision, EligibilityRule, Membership
 
 RULE = {"kind": "needs_previous", "award_type_id": "", "required_award_type_id": "", "count": "2",

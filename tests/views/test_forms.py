@@ -5,17 +5,10 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
+from tests.support.pages import feedback
 from tracker.models import Board, ClusterYear, Membership
 
 BOARD = {"name": "Ban Quản lý các KCN Đồng Nai", "short_name": "DIZA", "kind": "industrial_zones"}
-
-
-def feedback(response, field: str) -> str:
-    """The error text shown beside a field."""
-    page = response.get_data(as_text=True)
-    marker = f'id="{field}-feedback">'
-    assert marker in page, f"no message beside {field}"
-    return page.split(marker)[1].split("<")[0]
 
 
 @pytest.mark.parametrize("changes, field", [

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSWORD
-from tests.views.test_route_matrix import _cases, world  # noqa: F401 (world is a fixture used below)
+from tests.support.accounts import CHEAP_HASHING, PASSWORD
+from tests.support.world import cases
 from tracker import create_app
 from tracker.services import api_data, tokens
 
@@ -73,7 +73,7 @@ def _logged_in(app, username: str):
     return client
 
 
-def test_every_route_answers_with_the_headers_for_anonymous_and_admin(app, world, make_user):  # noqa: F811
+def test_every_route_answers_with_the_headers_for_anonymous_and_admin(app, world, make_user):
     make_user("poster", "admin")  # logging out ends every session of the account: POSTs use another admin
     problems, statuses, tried, admin_pages = [], set(), 0, 0
     reader = _logged_in(app, "admin")  # GETs change nothing: one session for them all
@@ -81,7 +81,7 @@ def test_every_route_answers_with_the_headers_for_anonymous_and_admin(app, world
         if rule.endpoint == "static":
             continue
         method = "GET" if "GET" in rule.methods else "POST"
-        for _which, url in _cases(rule, world):
+        for _which, url in cases(rule, world):
             for role in ("anonymous", "admin"):
                 if role == "anonymous":
                     client = app.test_client()
@@ -117,7 +117,7 @@ def test_error_pages_carry_the_headers(client, login, make_user):
 
 def test_a_refused_form_token_and_a_too_large_body_carry_the_headers(database_url, tmp_path):
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "s", "WTF_CSRF_ENABLED": True,
-                      "MAX_CONTENT_LENGTH": 1024, "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+                      "MAX_CONTENT_LENGTH": 1024, "UPLOAD_FOLDER": str(tmp_path / "uploads"), **CHEAP_HASHING})
     try:
         client = app.test_client()
         csrf = client.post("/language", data={"lang": "en"})
@@ -130,7 +130,7 @@ def test_a_refused_form_token_and_a_too_large_body_carry_the_headers(database_ur
 
 def test_a_crash_still_answers_with_the_headers(database_url, make_user, monkeypatch, tmp_path):
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "s", "WTF_CSRF_ENABLED": False,  # not TESTING
-                      "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+                      "UPLOAD_FOLDER": str(tmp_path / "uploads"), **CHEAP_HASHING})
     try:
         make_user("admin", "admin")
         client = _logged_in(app, "admin")
@@ -174,7 +174,7 @@ def test_api_answers_with_a_token_or_a_session_are_not_stored(app, client, db, l
     assert session.status_code == 200 and header_problems(session) == []
 
 
-def test_downloads_are_not_stored_even_when_the_view_allows_a_private_cache(client, login, world):  # noqa: F811
+def test_downloads_are_not_stored_even_when_the_view_allows_a_private_cache(client, login, world):
     login("admin", username="chief")
     own = world["own"].id
     urls = [f"/clusters/{own}/years/2019/meetings/{world['own_meeting']}/attachments/{world['own_attachment']}",
@@ -204,7 +204,7 @@ def test_hsts_only_over_https(client, path):
 
 def test_a_site_configured_for_https_sends_hsts_even_when_the_proxy_speaks_plain_http(database_url, tmp_path):
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "s", "SESSION_COOKIE_SECURE": True,
-                      "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+                      "UPLOAD_FOLDER": str(tmp_path / "uploads"), **CHEAP_HASHING})
     try:
         response = app.test_client().get("/auth/login")
         assert response.headers["Strict-Transport-Security"] == HSTS

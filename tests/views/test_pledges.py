@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import openpyxl
 import pytest
 
-from tests.views.test_forms import feedback
+from tests.support.pages import feedback, grid_data
 from tracker.services import pledges, scores, years
 from tracker.services.stamps import stamp
 
@@ -23,11 +23,6 @@ def year(db, south_east, login):
     db.commit()
     login("secretary", clusters=[cluster])
     return cluster, boards, indicators, f"/clusters/{cluster.id}/years/2019"
-
-
-def grid_data(page: str) -> dict:
-    """The hidden fields of a grid page (CSRF is off in these tests; the stamp matters)."""
-    return {"stamp": re.search(r'name="stamp" type="hidden" value="([^"]*)"', page).group(1)}
 
 
 def test_the_pledge_is_recorded_with_its_signatures(client, db, year):

@@ -7,10 +7,9 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from tests.conftest import PASSWORD
-from tests.services.test_ballots import all_votes, award, run, through
-from tests.views.test_ballots import log_in_as
-from tests.views.test_forms import feedback
+from tests.support.accounts import CHEAP_HASHING, PASSWORD
+from tests.support.ballots import all_votes, award, run, through
+from tests.support.pages import feedback, log_in_as
 from tracker import create_app
 from tracker.models import Proposal, ProposalEvent
 from tracker.services import ballots
@@ -191,7 +190,8 @@ def test_the_page_runs_the_same_queries_for_one_or_three_proposals(client, db, r
 
 def test_with_csrf_on_the_prefixed_forms_carry_their_token(database_url, db, flag):
     cluster, ids, round_, url = flag
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "csrf-test", "WTF_CSRF_ENABLED": True})
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "csrf-test", "WTF_CSRF_ENABLED": True,
+                      **CHEAP_HASHING})
     try:
         client = app.test_client()
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',

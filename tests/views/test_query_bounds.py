@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from tests.conftest import PASSWORD, PG_URL, _password_hash
+from tests.support.accounts import CHEAP_HASHING, PASSWORD, password_hash
+from tests.support.database import PG_URL
 from tracker import create_app
 from tracker.models import (
     Authority,
@@ -35,7 +36,7 @@ SKIP = {"main.set_language", "static", "auth.logout"}
 def _open_every_page(path, size) -> dict[str, tuple[int, int]]:
     """Fill a database with synthetic data of this size, then open every GET page: its status and statements."""
     app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "bounds", "TESTING": True,
-                      "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": str(path.parent / "uploads")})
+                      "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": str(path.parent / "uploads"), **CHEAP_HASHING})
     engine = app.extensions["engine"]
     clusters, boards, years = size
     with app.app_context(), Session(engine) as db:
@@ -43,7 +44,7 @@ def _open_every_page(path, size) -> dict[str, tuple[int, int]]:
                            seed=7)
         db.commit()
         cluster = db.exec(select(Cluster).order_by(Cluster.id)).first()
-        admin = User(username="quantri", role="admin", password_hash=_password_hash(), must_change_password=False)
+        admin = User(username="quantri", role="admin", password_hash=password_hash(), must_change_password=False)
         db.add(admin)
         db.flush()
         db.add(SecretaryCluster(user_id=admin.id, cluster_id=cluster.id))

@@ -7,8 +7,6 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 
-from tests.services.test_reports import carried  # noqa: F401 (a fixture)
-
 
 @pytest.fixture
 def reader(client, login):
@@ -16,7 +14,7 @@ def reader(client, login):
     return client
 
 
-def test_a_viewer_lands_on_the_dashboard(client, login, carried):  # noqa: F811
+def test_a_viewer_lands_on_the_dashboard(client, login, carried):
     login(as_role="viewer")
     response = client.get("/")
     assert response.status_code == 302 and response.location.endswith("/reports/")
@@ -27,12 +25,12 @@ def test_a_viewer_lands_on_the_dashboard(client, login, carried):  # noqa: F811
     assert "<script>" not in page  # charts read their data from the canvas, no inline script
 
 
-def test_other_roles_keep_the_cluster_list_as_home(client, login, carried):  # noqa: F811
+def test_other_roles_keep_the_cluster_list_as_home(client, login, carried):
     login(as_role="secretary")
     assert client.get("/").status_code == 200
 
 
-def test_the_year_report_shows_rounds_proposals_and_decisions(reader, carried):  # noqa: F811
+def test_the_year_report_shows_rounds_proposals_and_decisions(reader, carried):
     page = reader.get("/reports/years/2017").get_data(as_text=True)
     for text in ("Báo cáo năm 2017", "Khối Đông Nam Bộ", "BQL4", "66,7%", "1234/QĐ-BKHĐT", "Bộ Kế hoạch và Đầu tư",
                  "1/2 đạt"):
@@ -42,12 +40,12 @@ def test_the_year_report_shows_rounds_proposals_and_decisions(reader, carried): 
 
 @pytest.mark.parametrize("query", ["?page=abc", "?page=-4", "?page=99999999999", "?authority=x", "?authority=-1",
                                    "?region=" + "ư" * 500, "?region=%00", "?region=a%01b", "?year=abc"])
-def test_odd_filters_are_ignored_never_an_error(reader, carried, query):  # noqa: F811
+def test_odd_filters_are_ignored_never_an_error(reader, carried, query):
     assert reader.get("/reports/years/2017" + query).status_code == 200
     assert reader.get("/reports/" + query).status_code == 200
 
 
-def test_unknown_years_clusters_and_boards_are_not_found(reader, carried):  # noqa: F811
+def test_unknown_years_clusters_and_boards_are_not_found(reader, carried):
     assert reader.get("/reports/years/2031").status_code == 404
     assert reader.get("/reports/years/2031.xlsx").status_code == 404
     assert reader.get("/reports/clusters/999999").status_code == 404
@@ -55,7 +53,7 @@ def test_unknown_years_clusters_and_boards_are_not_found(reader, carried):  # no
     assert reader.get("/reports/years/2017.docx").status_code == 404
 
 
-def test_the_year_report_exports_to_xlsx_csv_and_pdf(reader, carried):  # noqa: F811
+def test_the_year_report_exports_to_xlsx_csv_and_pdf(reader, carried):
     response = reader.get("/reports/years/2017.xlsx")
     assert response.status_code == 200 and "bao-cao-nam-2017" in response.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.data))
@@ -81,14 +79,14 @@ def test_the_year_report_exports_to_xlsx_csv_and_pdf(reader, carried):  # noqa: 
                                  "/reports/clusters/{cluster}.csv?table=awards", "/reports/clusters/{cluster}.pdf",
                                  "/reports/boards/{board}.xlsx", "/reports/boards/{board}.csv?table=years",
                                  "/reports/boards/{board}.pdf"])
-def test_every_report_exports(reader, carried, url):  # noqa: F811
+def test_every_report_exports(reader, carried, url):
     cluster, ids, _authority = carried
     response = reader.get(url.format(cluster=cluster.id, board=ids["BQL4"]))
     assert response.status_code == 200
     assert response.data[:4] in (b"PK\x03\x04", b"%PDF", b"\xef\xbb\xbf" + response.data[3:4])
 
 
-def test_the_cluster_and_board_reports(reader, carried):  # noqa: F811
+def test_the_cluster_and_board_reports(reader, carried):
     cluster, ids, _authority = carried
     page = reader.get(f"/reports/clusters/{cluster.id}").get_data(as_text=True)
     assert "Khối Đông Nam Bộ" in page and "CO_BO" in page
@@ -96,7 +94,7 @@ def test_the_cluster_and_board_reports(reader, carried):  # noqa: F811
     assert "BQL4" in page and "Cờ thi đua của Bộ: 6 (66,7%)" in page
 
 
-def test_english_reports(reader, carried):  # noqa: F811
+def test_english_reports(reader, carried):
     reader.post("/language", data={"lang": "en"})
     page = reader.get("/reports/years/2017").get_data(as_text=True)
     assert "Year report 2017" in page and "66.7%" in page
@@ -130,7 +128,7 @@ def test_report_pages_run_the_same_bounded_number_of_queries_whatever_the_size(a
         assert len(counted) <= bound, (url, len(counted), counted)
 
 
-def test_a_report_too_long_for_a_pdf_goes_back_with_a_message(reader, carried, monkeypatch):  # noqa: F811
+def test_a_report_too_long_for_a_pdf_goes_back_with_a_message(reader, carried, monkeypatch):
     from tracker.views import reports as views
 
     monkeypatch.setattr(views, "MAX_PDF_ROWS", 2)

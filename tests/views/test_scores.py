@@ -9,8 +9,7 @@ from fractions import Fraction
 import openpyxl
 import pytest
 
-from tests.views.test_forms import feedback
-from tests.views.test_pledges import grid_data
+from tests.support.pages import feedback, grid_data
 from tracker.rules.rounds import Figures
 from tracker.rules.voting import RuleValues
 from tracker.services import ballots, scores, voting, years

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import select, text
 
-from tests.conftest import PASSWORD
-from tests.views.test_ballots import flag  # noqa: F401 (a fixture)
+from tests.support.accounts import CHEAP_HASHING, PASSWORD
+from tests.support.ballots import all_votes
+from tests.support.pages import form_of, log_in_as
 from tracker.models import AuditEvent, LoginFailure, utcnow
 from tracker.rules import throttle as rules
 
@@ -185,12 +186,10 @@ def test_the_time_is_utc(db, client, make_user):
     log_in(client, "lan")
     [line] = db.exec(select(AuditEvent)).all()
     assert line.at.utcoffset() == timedelta(0)
-    assert abs(line.at.timestamp() - before) < 60
+    assert abs(line.at.timestamp() - before) < 900  # now, not hours off (generous: CI can be slow)
 
 
-def test_finalisation_and_amendment_are_in_the_audit_log(client, db, flag):  # noqa: F811
-    from tests.services.test_ballots import all_votes
-    from tests.views.test_ballots import form_of, log_in_as
+def test_finalisation_and_amendment_are_in_the_audit_log(client, db, flag):
 
     _cluster, ids, _round, url = flag
     log_in_as(client, "thu_ky_1")
@@ -210,11 +209,12 @@ def test_behind_a_configured_proxy_the_clients_address_is_logged(database_url, t
 
     make_user("lan", "viewer")
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "proxy", "TESTING": True,
-                      "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": str(tmp_path), "PROXY_COUNT": 1})
+                      "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": str(tmp_path), "PROXY_COUNT": 1,
+                      **CHEAP_HASHING})
     forwarded = {"X-Forwarded-For": "203.0.113.7"}
     log_in(app.test_client(), "lan", "sai", headers=forwarded)
     plain = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "proxy", "TESTING": True,
-                        "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": str(tmp_path)})
+                        "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": str(tmp_path), **CHEAP_HASHING})
     log_in(plain.test_client(), "lan", "sai", headers=forwarded)  # without the setting the header is not trusted
     for each in (app, plain):
         each.extensions["engine"].dispose()

@@ -10,8 +10,7 @@ from sqlalchemy import select as sql_select
 from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
-from tests.conftest import PASSWORD
-from tests.views.test_route_matrix import world  # noqa: F401  (the fixture: two clusters, a secretary of the first)
+from tests.support.accounts import PASSWORD
 from tracker.models import BallotRevision, ClusterYear, Pledge, Score, Signature, Target
 from tracker.services import pledges, scores
 from tracker.services.stamps import stamp
@@ -32,7 +31,7 @@ def snapshot(app) -> dict[str, list]:
 
 
 @pytest.fixture
-def secretary(app, world):  # noqa: F811
+def secretary(app, world):
     """A client logged in as the secretary of the first cluster."""
     client = app.test_client()
     response = client.post("/auth/login", data={"username": "secretary", "password": PASSWORD})
@@ -40,7 +39,7 @@ def secretary(app, world):  # noqa: F811
     return client
 
 
-def _mixed_urls(app, world):  # noqa: F811
+def _mixed_urls(app, world):
     """Each route of a cluster that names another object too, with the secretary's cluster in the URL and the
     other cluster's object (round, meeting, attachment, board, indicator, proposal) beside it."""
     for rule in app.url_map.iter_rules():
@@ -57,7 +56,7 @@ def _mixed_urls(app, world):  # noqa: F811
                     yield method, rule.build({**values, name: other}, append_unknown=False)[1]
 
 
-def test_other_clusters_objects_under_own_cluster_url_are_refused(app, world, secretary):  # noqa: F811
+def test_other_clusters_objects_under_own_cluster_url_are_refused(app, world, secretary):
     before = snapshot(app)
     problems, tried = [], 0
     for method, url in _mixed_urls(app, world):
@@ -138,7 +137,7 @@ def form_of(client, page: str, action: str) -> MultiDict:
 
 
 @pytest.fixture
-def scored(db, world):  # noqa: F811
+def scored(db, world):
     """A criterion in each cluster, and a target and a score of the other cluster to watch."""
     ids = {}
     for name in ("own", "other"):
@@ -154,7 +153,7 @@ def scored(db, world):  # noqa: F811
     return ids
 
 
-def _base(world, *rest) -> str:  # noqa: F811
+def _base(world, *rest) -> str:
     return "/".join([f"/clusters/{world['own'].id}/years/2019", *map(str, rest)])
 
 
@@ -174,7 +173,7 @@ def assert_refused(app, client, url: str, data: MultiDict, tampered: dict, contr
         assert response.status_code == 302, (url, response.status_code)
 
 
-def _other_rows(app, world, tables=("target", "score", "signature", "indicator", "criterion", "membership",  # noqa: F811
+def _other_rows(app, world, tables=("target", "score", "signature", "indicator", "criterion", "membership",
                                      "meeting", "meeting_board", "ballot_round", "ballot_revision", "proposal")):
     """The other cluster's rows (and any row naming its board or objects): they must never change."""
     snap = snapshot(app)
@@ -182,7 +181,7 @@ def _other_rows(app, world, tables=("target", "score", "signature", "indicator",
 
 
 @pytest.mark.parametrize("field", ["host_board_id"])
-def test_roster_host_from_another_cluster(app, world, secretary, field):  # noqa: F811
+def test_roster_host_from_another_cluster(app, world, secretary, field):
     url = f"/clusters/{world['own'].id}/years/2019/edit"
     data = form_of(secretary, url, "")
     assert_refused(app, secretary, url, data, {field: str(world["other_board"].id)})
@@ -190,20 +189,20 @@ def test_roster_host_from_another_cluster(app, world, secretary, field):  # noqa
 
 @pytest.mark.parametrize("field", ["host_board_id", "present"])
 @pytest.mark.parametrize("page", ["new", "edit"])
-def test_meeting_host_and_boards_present_from_another_cluster(app, world, secretary, field, page):  # noqa: F811
+def test_meeting_host_and_boards_present_from_another_cluster(app, world, secretary, field, page):
     url = _base(world, "meetings", "new?kind=midyear" if page == "new" else f"{world['own_meeting']}/edit")
     data = form_of(secretary, url, "")
     data.setlist("held_on", ["15/07/2019"])
     assert_refused(app, secretary, url, data, {field: str(world["other_board"].id)})
 
 
-def test_pledge_host_from_another_cluster(app, world, secretary):  # noqa: F811
+def test_pledge_host_from_another_cluster(app, world, secretary):
     url = _base(world, "pledge/edit")
     data = form_of(secretary, url, "")
     assert_refused(app, secretary, url, data, {"host_board_id": str(world["other_board"].id)})
 
 
-def test_pledge_signature_of_a_board_not_member_is_not_stored(app, world, secretary, db):  # noqa: F811
+def test_pledge_signature_of_a_board_not_member_is_not_stored(app, world, secretary, db):
     url = _base(world, "pledge/edit")
     data = form_of(secretary, url, "")
     other = world["other_board"].id
@@ -216,21 +215,21 @@ def test_pledge_signature_of_a_board_not_member_is_not_stored(app, world, secret
     assert _other_rows(app, world)["signature"] == before["signature"]
 
 
-def other_pledge(db, world):  # noqa: F811
+def other_pledge(db, world):
     """The pledge of the other cluster's year."""
     cluster_year = db.exec(select(ClusterYear).where(ClusterYear.cluster_id == world["other"].id)).one()
     return db.exec(select(Pledge).where(Pledge.cluster_year_id == cluster_year.id)).one().id
 
 
 @pytest.mark.parametrize(("page", "key"), [("indicators", "other_indicator"), ("criteria", "other_criterion")])
-def test_catalogue_line_with_an_id_of_another_cluster(app, world, scored, secretary, page, key):  # noqa: F811
+def test_catalogue_line_with_an_id_of_another_cluster(app, world, scored, secretary, page, key):
     url = _base(world, page)
     data = form_of(secretary, url, "")
     assert data.get("id_0")  # the own line is shown with its id
     assert_refused(app, secretary, url, data, {"id_0": str({**world, **scored}[key])})
 
 
-def _grid_cases(world, scored):  # noqa: F811
+def _grid_cases(world, scored):
     own_b, other_b = world["own_board"].id, world["other_board"].id
     own_i, other_i = world["own_indicator"], world["other_indicator"]
     yield f"targets/board/{own_b}", {f"target_{other_i}_{own_b}": "9", f"target_{other_i}_{other_b}": "9",
@@ -241,7 +240,7 @@ def _grid_cases(world, scored):  # noqa: F811
                                     f"self_score_{scored['own_criterion']}_{other_b}": "1"}
 
 
-def test_grid_cells_of_another_cluster_are_never_stored(app, world, scored, secretary, db):  # noqa: F811
+def test_grid_cells_of_another_cluster_are_never_stored(app, world, scored, secretary, db):
     for page, extra in _grid_cases(world, scored):
         url = _base(world, page)
         data = form_of(secretary, url, "")
@@ -259,7 +258,7 @@ def test_grid_cells_of_another_cluster_are_never_stored(app, world, scored, secr
     assert stray == [], own_cy
 
 
-def test_ballot_counts_for_a_board_not_member_are_ignored(app, world, secretary, db):  # noqa: F811
+def test_ballot_counts_for_a_board_not_member_are_ignored(app, world, secretary, db):
     url = _base(world, f"ballots/{world['own_round']}/enter").replace("/years/2019", "")
     data = form_of(secretary, url, "")
     for key in list(data):
@@ -280,7 +279,7 @@ def test_ballot_counts_for_a_board_not_member_are_ignored(app, world, secretary,
     assert other_rounds == [r for r in before["ballot_round"] if r[0] == repr(world["other_round"])]
 
 
-def test_submission_with_a_proposal_of_another_cluster(app, world, secretary):  # noqa: F811
+def test_submission_with_a_proposal_of_another_cluster(app, world, secretary):
     page = _base(world, "proposals")
     action = _base(world, "proposals/submission/1")
     data = form_of(secretary, page, action)
@@ -293,7 +292,7 @@ def test_submission_with_a_proposal_of_another_cluster(app, world, secretary):  
 
 
 @pytest.mark.parametrize("where", ["decision", "past"])
-def test_award_for_a_board_outside_her_clusters(app, world, secretary, where):  # noqa: F811
+def test_award_for_a_board_outside_her_clusters(app, world, secretary, where):
     page, action = (f"/decisions/{world['decision']}", f"/decisions/{world['decision']}/awards") \
         if where == "decision" else ("/decisions/past-awards", "/decisions/past-awards")
     data = form_of(secretary, page, action)

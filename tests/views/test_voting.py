@@ -3,7 +3,7 @@ from fractions import Fraction
 
 from sqlmodel import select
 
-from tests.views.test_forms import feedback
+from tests.support.pages import feedback
 from tracker.models import AwardType, VotingRule
 from tracker.services import voting
 

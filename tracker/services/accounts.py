@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, delete, select
 
@@ -11,19 +12,34 @@ from tracker.models import Cluster, Role, SecretaryCluster, User
 from tracker.rules import passwords
 from tracker.services.errors import DomainError, NotFound, check_version
 
-# argon2id with the library's defaults (RFC 9106 low-memory profile: t=3, m=64 MiB, p=4).
-_hasher = PasswordHasher()
+# The argon2id parameters new hashes get, by the PASSWORD_HASH_COST setting (tracker/config.py):
+#   "production" (the default): the library's defaults, RFC 9106's low-memory profile: t=3, m=64 MiB, p=4.
+#   "test": the cheapest argon2id argon2-cffi accepts (t=1, m=8 KiB, p=1), same salt and tag sizes; for the test
+#           suite only, where every login would otherwise pay the production cost.
+# A stored hash carries its own parameters, so either kind verifies under either setting; at the next login a
+# hash whose parameters differ from the app's is replaced (so a cheap hash never survives a production login).
+_HASHERS = {
+    "production": PasswordHasher(),
+    "test": PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
+}
+
+
+def _hasher() -> PasswordHasher:
+    """The hasher of the current app's PASSWORD_HASH_COST; outside an app, always the production one."""
+    if not has_app_context():
+        return _HASHERS["production"]
+    return _HASHERS[current_app.config.get("PASSWORD_HASH_COST", "production")]  # config.load refuses others
 
 
 def hash_password(password: str) -> str:
-    """An argon2id hash of the password."""
-    return _hasher.hash(password)
+    """An argon2id hash of the password (at the cost PASSWORD_HASH_COST names: production unless set)."""
+    return _hasher().hash(password)
 
 
 def password_matches(stored_hash: str, password: str) -> bool:
-    """True when the password matches the stored hash."""
+    """True when the password matches the stored hash (checked with the parameters the hash itself names)."""
     try:
-        return _hasher.verify(stored_hash, password)
+        return _hasher().verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -111,11 +127,11 @@ def authenticate(*, session: Session, username: str, password: str) -> User | No
     """The active account with this username and password, or None (the same answer for every failure)."""
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
-        _hasher.hash(password)  # spend the same time, so timing does not reveal usernames
+        _hasher().hash(password)  # spend the same time, so timing does not reveal usernames
         return None
     if not password_matches(user.password_hash, password) or not user.active:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         session.add(user)
     return user
