@@ -1,13 +1,17 @@
 """Reading an upload: the container is checked, openpyxl reads a bounded number of rows in read-only mode, rows
 and columns are matched by their keys and every editable cell is checked; every bad cell is collected."""
+import codecs
 import contextlib
 import io
+import re
 import warnings
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -81,19 +85,100 @@ def read(data: bytes, filename: str, expected: Sheet, *, locale: str = "vi", max
 
 
 def _refuse_doctypes(data: bytes) -> None:
-    """Refuse a package whose XML parts declare a DOCTYPE (entity expansion, external entities): Excel never writes
-    one, and without defusedxml openpyxl's parser would see it. The container check bounds what is unpacked here."""
+    """Refuse a package any of whose parts declares a DOCTYPE or an entity (entity expansion, external entities,
+    parameter entities, external DTDs), in whatever encoding the part is written: Excel never writes one.
+
+    Every member of the ZIP is parsed by defusedxml (with DTDs forbidden) before openpyxl sees the file, whatever
+    its name says (openpyxl follows the package's relationships, which may point at any name). A part the standard
+    library's expat cannot read as bytes (UTF-32, UTF-7, EBCDIC, a multi-byte encoding, a BOM contradicting the
+    declaration) is decoded as XML's rules say (its BOM, its first bytes, its declaration) and parsed again as
+    text; one that still is not XML is refused when its name or its first character says it is XML, else it is
+    not XML (an image) and openpyxl does not parse it as such. The container check bounds what is unpacked here."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for member in archive.infolist():
-                content = archive.read(member)
-                if any(mark in content.lower() for mark in (b"<!doctype", b"<\x00!\x00d\x00o\x00c\x00t\x00",
-                                                            b"\x00<\x00!\x00d\x00o\x00c\x00t", b"<!entity")):
-                    raise Refused(DOCTYPE)
-    except Refused:
-        raise
-    except Exception as exc:  # a member that cannot be unpacked
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except Exception as exc:  # the container check opened it already; defensive
         raise Refused(UNREADABLE) from exc
+    with archive:
+        for member in archive.infolist():
+            try:
+                content = archive.read(member)
+            except Exception as exc:  # a member that cannot be unpacked
+                raise Refused(UNREADABLE) from exc
+            _check_part(member.filename, content)
+
+
+def _check_part(name: str, content: bytes) -> None:
+    """Refuse one part declaring a DOCTYPE or an entity, or named or written as XML but not well-formed."""
+    text = _decoded(content)
+    well_formed = _parse(content) or (text is not None and _parse(_without_declaration(text)))
+    # Also refuse the words of a declaration in a part that is not well-formed (a DOCTYPE after the root, which a
+    # lenient parser might still honour) or inside a comment: in a part Excel writes, a "<" of the user's text is
+    # always escaped. An undecodable part is searched byte by byte, NULs dropped (UTF-16 or UTF-32 read as bytes).
+    searched = text if text is not None else content.decode("latin-1")
+    if _DECLARATION_WORDS.search(searched.replace("\x00", "")):
+        raise Refused(DOCTYPE)
+    if not well_formed and (name.lower().endswith(_XML_NAMES) or (text or "").lstrip(" \t\r\n").startswith("<")):
+        raise Refused(UNREADABLE)
+
+
+_XML_NAMES = (".xml", ".rels", ".vml")
+_CHUNK = 1 << 16
+
+
+class _Nothing:
+    """A parser target that keeps nothing: the parse only has to see every declaration, not build a tree."""
+
+    def start(self, *_args) -> None: ...
+    def end(self, *_args) -> None: ...
+    def data(self, *_args) -> None: ...
+    def close(self) -> None: ...
+
+
+def _parse(content: bytes | str) -> bool:
+    """Parse the part with defusedxml; True when it is well-formed XML without a DOCTYPE, False when it is not
+    XML this parser reads; a DOCTYPE or an entity declaration is refused."""
+    parser = DefusedXMLParser(target=_Nothing(), forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    try:
+        for start in range(0, len(content), _CHUNK):
+            parser.feed(content[start:start + _CHUNK])
+        parser.close()
+    except DefusedXmlException as exc:
+        raise Refused(DOCTYPE) from exc
+    except Exception:  # ParseError, an encoding expat does not know (ValueError, LookupError, UnicodeError)
+        return False
+    return True
+
+
+def _without_declaration(text: str) -> str:
+    """Decoded text with its BOM and XML declaration removed: its encoding is no longer the bytes'."""
+    return _DECLARATION.sub("", text.removeprefix("\ufeff"), count=1)
+
+
+# XML 1.0, appendix F: the first bytes of a document tell its encoding family before the declaration names it.
+_BOMS = ((codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF8, "utf-8"),
+         (codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF16_LE, "utf-16-le"))
+_FIRST_BYTES = ((b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"), (b"\x00<\x00?", "utf-16-be"),
+                (b"<\x00?\x00", "utf-16-le"), (b"\x4c\x6f\xa7\x94", "cp037"))
+_DECLARATION = re.compile(r"""^\s*<\?xml\s[^>]*?\?>""")
+_DECLARATION_WORDS = re.compile(r"<!\s*(doctype|entity)", re.IGNORECASE)
+_ENCODING = re.compile(r"""^\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
+
+
+def _decoded(content: bytes) -> str | None:
+    """The part as text, decoded as an XML parser would: by its BOM, else by its first bytes and then the encoding
+    its declaration names; None when it cannot be decoded (not text, or an encoding Python does not know)."""
+    bom = next(((mark, codec) for mark, codec in _BOMS if content.startswith(mark)), None)
+    try:
+        if bom is not None:  # the BOM decides (a declaration contradicting it makes the part unreadable below)
+            return content[len(bom[0]):].decode(bom[1])
+        family = next((codec for head, codec in _FIRST_BYTES if content.startswith(head)), "utf-8")
+        if family in ("utf-8", "cp037"):  # an 8-bit family: the declaration names the real encoding
+            named = _ENCODING.match(content[:200].decode(family, errors="replace"))
+            if named is not None:
+                return content.decode(named.group(1))
+        return content.decode(family)
+    except (LookupError, UnicodeError, ValueError):
+        return None
 
 
 def _check_meta(workbook, expected: Sheet) -> None:
