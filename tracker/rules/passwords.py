@@ -1,9 +1,10 @@
 """Password policy (OWASP ASVS level 2): 8 to 128 characters, no composition rules, not a common password.
 
 Length is counted in Unicode characters after NFC normalisation, so a Vietnamese passphrase typed in NFD
-counts the same as in NFC. Spaces count and nothing is stripped or truncated. The common-password check
-compares the NFC, lower-cased password with the 10,000 most common passwords shipped in
-tracker/data/common-passwords.txt (see common-passwords-ATTRIBUTION.txt beside it).
+counts the same as in NFC; the same composed form is what is hashed and checked (`canonical`, NIST SP 800-63B
+5.1.1.2), so the passphrase is one password however the keyboard composed it. Spaces count and nothing is
+stripped or truncated. The common-password check compares the NFC, lower-cased password with the 10,000 most
+common passwords shipped in tracker/data/common-passwords.txt (see common-passwords-ATTRIBUTION.txt beside it).
 """
 import unicodedata
 from functools import lru_cache
@@ -19,14 +20,19 @@ COMMON = "common"
 _LIST = ("data", "common-passwords.txt")
 
 
+def canonical(password: str) -> str:
+    """The password as it is hashed and checked: composed to NFC, nothing stripped, case kept."""
+    return unicodedata.normalize("NFC", password)
+
+
 def password_length(password: str) -> int:
     """The number of Unicode characters of the password once composed to NFC."""
-    return len(unicodedata.normalize("NFC", password))
+    return len(canonical(password))
 
 
 def _folded(password: str) -> str:
     # lower() can decompose (e.g. "İ"), so compose again after lowering.
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", password).lower())
+    return canonical(canonical(password).lower())
 
 
 @lru_cache(maxsize=1)

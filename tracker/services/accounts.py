@@ -32,16 +32,33 @@ def _hasher() -> PasswordHasher:
 
 
 def hash_password(password: str) -> str:
-    """An argon2id hash of the password (at the cost PASSWORD_HASH_COST names: production unless set)."""
-    return _hasher().hash(password)
+    """An argon2id hash of the password composed to NFC (at the cost PASSWORD_HASH_COST names: production unless
+    set): a passphrase typed in NFD or NFC is one password (NIST SP 800-63B)."""
+    return _hasher().hash(passwords.canonical(password))
 
 
-def password_matches(stored_hash: str, password: str) -> bool:
-    """True when the password matches the stored hash (checked with the parameters the hash itself names)."""
+def _verifies(stored_hash: str, password: str) -> bool:
     try:
         return _hasher().verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def _match(stored_hash: str, password: str) -> str | None:
+    """How the password matches the stored hash: "nfc" (its NFC form, as hashes are made now), "typed" (exactly as
+    typed, not NFC: a hash made before passwords were normalised, to be replaced), or None."""
+    composed = passwords.canonical(password)
+    if _verifies(stored_hash, composed):
+        return "nfc"
+    if composed != password and _verifies(stored_hash, password):
+        return "typed"
+    return None
+
+
+def password_matches(stored_hash: str, password: str) -> bool:
+    """True when the password matches the stored hash (checked with the parameters the hash itself names): its NFC
+    form, or exactly as typed for a hash made before passwords were normalised."""
+    return _match(stored_hash, password) is not None
 
 
 def one_time_password() -> str:
@@ -128,10 +145,14 @@ def authenticate(*, session: Session, username: str, password: str) -> User | No
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
         _hasher().hash(password)  # spend the same time, so timing does not reveal usernames
+        if passwords.canonical(password) != password:
+            _hasher().hash(password)  # as a known account tries the password twice (NFC, then as typed)
         return None
-    if not password_matches(user.password_hash, password) or not user.active:
+    matched = _match(user.password_hash, password)
+    if matched is None or not user.active:
         return None
-    if _hasher().check_needs_rehash(user.password_hash):
+    if matched == "typed" or _hasher().check_needs_rehash(user.password_hash):
+        # an old hash of the password as typed (not NFC), or other parameters than the app's: replace it now
         user.password_hash = hash_password(password)
         session.add(user)
     return user
@@ -141,7 +162,7 @@ def change_password(*, session: Session, user: User, current: str, new: str) -> 
     """Set a new password after checking the current one; other sessions of the user end."""
     if not password_matches(user.password_hash, current):
         raise DomainError(_l("The current password is not correct."), "current_password")
-    if new == current:
+    if passwords.canonical(new) == passwords.canonical(current):
         raise DomainError(_l("Choose a password different from the current one."), "new_password")
     check_new_password(new)
     user.password_hash = hash_password(new)
