@@ -8,8 +8,9 @@ from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, delete, select
 
-from tracker.models import Cluster, Role, SecretaryCluster, User
+from tracker.models import ApiToken, Cluster, Role, SecretaryCluster, User
 from tracker.rules import passwords
+from tracker.services import tokens
 from tracker.services.errors import DomainError, NotFound, check_version
 
 # The argon2id parameters new hashes get, by the PASSWORD_HASH_COST setting (tracker/config.py):
@@ -158,8 +159,9 @@ def authenticate(*, session: Session, username: str, password: str) -> User | No
     return user
 
 
-def change_password(*, session: Session, user: User, current: str, new: str) -> None:
-    """Set a new password after checking the current one; other sessions of the user end."""
+def change_password(*, session: Session, user: User, current: str, new: str, address: str = "") -> None:
+    """Set a new password after checking the current one; other sessions of the user end and her API tokens are
+    revoked (a changed password is often a suspected leak)."""
     if not password_matches(user.password_hash, current):
         raise DomainError(_l("The current password is not correct."), "current_password")
     if passwords.canonical(new) == passwords.canonical(current):
@@ -167,38 +169,52 @@ def change_password(*, session: Session, user: User, current: str, new: str) -> 
     check_new_password(new)
     user.password_hash = hash_password(new)
     user.must_change_password = False
-    end_sessions(session=session, user=user)
+    end_access(session=session, user=user, reason="password_changed", actor=user, address=address)
 
 
-def reset_password(*, session: Session, user_id: int) -> tuple[User, str]:
-    """Give an account a new one-time password (for a user who forgot hers)."""
+def reset_password(*, session: Session, user_id: int, actor: User | None = None,
+                   address: str = "") -> tuple[User, str]:
+    """Give an account a new one-time password (for a user who forgot hers): its sessions end and its API tokens
+    are revoked (audited as done by `actor`, from `address`)."""
     user = get_user(session, user_id)
     password = one_time_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
-    end_sessions(session=session, user=user)
+    end_access(session=session, user=user, reason="password_reset", actor=actor, address=address)
     return user, password
 
 
-def set_active(*, session: Session, user_id: int, active: bool, acting_user_id: int) -> User:
-    """Disable or re-enable an account; an administrator cannot disable herself."""
+def set_active(*, session: Session, user_id: int, active: bool, acting_user_id: int, address: str = "") -> User:
+    """Disable or re-enable an account; an administrator cannot disable herself. Disabling ends the account's
+    sessions and revokes its API tokens (re-enabling opens neither again)."""
     user = get_user(session, user_id)
     if not active and user.id == acting_user_id:
         raise DomainError(_l("You cannot disable your own account."))
     user.active = active
     user.version += 1
     if not active:
-        end_sessions(session=session, user=user)
+        end_access(session=session, user=user, reason="account_disabled", actor=session.get(User, acting_user_id),
+                   address=address)
     session.add(user)
     session.flush()
     return user
 
 
 def end_sessions(*, session: Session, user: User) -> None:
-    """Rotate the account's session token: every cookie issued before stops working."""
+    """Rotate the account's session token: every cookie issued before stops working. Its API tokens stay: this
+    alone is a logout (the user leaving her browsers); see `end_access`."""
     user.session_token = secrets.token_urlsafe(32)
     session.add(user)
     session.flush()
+
+
+def end_access(*, session: Session, user: User, reason: str, actor: User | None = None,
+               address: str = "") -> list[ApiToken]:
+    """Close every way into the account: end its sessions and revoke its API tokens (kept listed, marked
+    revoked, one audit line each naming `reason`). For an administrator's "end sessions", a one-time password,
+    a password change and disabling; returns the tokens revoked now."""
+    end_sessions(session=session, user=user)
+    return tokens.revoke_all(session=session, user=user, reason=reason, actor=actor, address=address)
 
 
 def count_admins(session: Session) -> int:

@@ -1,5 +1,10 @@
 """Personal API tokens: created by a user for the read-only API, shown once, kept only as a SHA-256 hash with a
-short prefix to tell them apart, revocable. A token acts for its user with viewer rights at most."""
+short prefix to tell them apart, revocable. A token acts for its user with viewer rights at most.
+
+A revoked token stays listed (its row is kept, marked revoked). Besides its owner revoking it, every token of an
+account is revoked when an administrator issues a one-time password, ends the account's sessions or disables it,
+and when the user changes her password (`revoke_all`, called by tracker/services/accounts.py); an administrator
+may revoke any user's token (`revoke_any`). Every revocation done here writes its audit line."""
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -8,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from tracker.models import ApiToken, User, utcnow
+from tracker.services import audit
 from tracker.services.errors import NotFound, checked_text
 
 SCHEME = "eat_"  # "emulation award tracker": a recognisable start, so a leaked token is easy to spot in a scan
@@ -50,6 +56,50 @@ def revoke_token(*, session: Session, user: User, token_id: int) -> ApiToken:
         session.add(token)
         session.flush()
     return token
+
+
+def all_tokens(session: Session, *, user_id: int | None = None) -> list[tuple[ApiToken, User]]:
+    """Every token with its owner (one query), newest first; only one account's when user_id is given. For the
+    administrators' list."""
+    query = select(ApiToken, User).join(User, User.id == ApiToken.user_id).order_by(col(ApiToken.id).desc())
+    if user_id is not None:
+        query = query.where(ApiToken.user_id == user_id)
+    return [(token, owner) for token, owner in session.exec(query).all()]
+
+
+def _revoked(session: Session, token: ApiToken, owner: User, *, reason: str, actor: User | None,
+             address: str) -> None:
+    token.revoked_at = utcnow()
+    session.add(token)
+    audit.record(session, "token_revoked", user=actor, address=address,
+                 detail={"token": token.prefix, "name": token.name, "account": owner.username, "reason": reason})
+
+
+def revoke_any(*, session: Session, token_id: int, actor: User | None, address: str = "") -> tuple[ApiToken, User]:
+    """An administrator revokes any user's token (revoking it again changes nothing and writes nothing); the
+    revocation is audited (reason "administrator"). The caller checks that the actor is an administrator."""
+    row = session.exec(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                       .where(ApiToken.id == token_id).with_for_update()).first()
+    if row is None:
+        raise NotFound
+    token, owner = row
+    if token.revoked_at is None:
+        _revoked(session, token, owner, reason="administrator", actor=actor, address=address)
+        session.flush()
+    return token, owner
+
+
+def revoke_all(*, session: Session, user: User, reason: str, actor: User | None = None,
+               address: str = "") -> list[ApiToken]:
+    """Revoke every token of the account still open (rows kept, marked revoked), one audit line each naming the
+    reason (the audit kind of what caused it: "password_reset", "password_changed", "sessions_ended",
+    "account_disabled"); returns the tokens revoked now."""
+    live = list(session.exec(select(ApiToken).where(ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None))
+                             .order_by(col(ApiToken.id)).with_for_update()).all())
+    for token in live:
+        _revoked(session, token, user, reason=reason, actor=actor, address=address)
+    session.flush()
+    return live
 
 
 def authenticate(*, session: Session, raw: str) -> tuple[ApiToken, User] | None:

@@ -1,6 +1,7 @@
 """Accounts, for administrators: create, edit roles and clusters, disable, re-enable, reset a password."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlmodel import select
 
@@ -12,7 +13,7 @@ from tracker.forms.fields import ActionForm
 from tracker.models import AwardType, Cluster, SecretaryCluster, User
 from tracker.rules.text import vi_sorted
 from tracker.services import accounts, audit, catalog, ledger, voting
-from tracker.views._audit import note
+from tracker.views._audit import address, note
 from tracker.views._forms import commit, data_for, run_edit, show_errors, write
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -99,7 +100,8 @@ def user_toggle(user_id: int):
         user = accounts.get_user(db, user_id)
 
         def toggle():
-            accounts.set_active(session=db, user_id=user_id, active=not user.active, acting_user_id=current_user.id)
+            accounts.set_active(session=db, user_id=user_id, active=not user.active, acting_user_id=current_user.id,
+                                address=address())  # disabling also revokes its API tokens, audited
             note("account_enabled" if user.active else "account_disabled", account=user.username)
 
         done = write(toggle)
@@ -122,8 +124,9 @@ def user_reset(user_id: int):
     if not form.validate_on_submit():
         return redirect(url_for("admin.users"))
 
-    def reset():
-        user, password = accounts.reset_password(session=db, user_id=user_id)
+    def reset():  # the account's sessions end and its API tokens are revoked, audited
+        user, password = accounts.reset_password(session=db, user_id=user_id,
+                                                 actor=current_user._get_current_object(), address=address())
         note("password_reset", account=user.username)
         return user, password
 
@@ -134,18 +137,23 @@ def user_reset(user_id: int):
 @bp.route("/users/<int:user_id>/sessions", methods=["POST"])
 @access(ADMIN)
 def user_sessions(user_id: int):
-    """End every session of an account: each browser where it is logged in must log in again."""
+    """End every session of an account: each browser where it is logged in must log in again, and its API tokens
+    are revoked (each audited)."""
     db = get_session()
     form = ActionForm()
     if form.validate_on_submit():
         user = accounts.get_user(db, user_id)
 
         def end():
-            accounts.end_sessions(session=db, user=user)
             note("sessions_ended", account=user.username)
+            return accounts.end_access(session=db, user=user, reason="sessions_ended",
+                                       actor=current_user._get_current_object(), address=address())
 
-        commit(end)
+        revoked = commit(end)
         flash(_("Every session of %(name)s has ended.", name=user.username), "success")
+        if revoked:
+            flash(ngettext("%(num)d API token of %(name)s revoked.", "%(num)d API tokens of %(name)s revoked.",
+                           len(revoked), name=user.username), "success")
     return redirect(url_for("admin.users"))
 
 
