@@ -138,7 +138,8 @@ def make_board(db):
 
 @pytest.fixture
 def make_cluster(db):
-    """Create a cluster, optionally with years: make_cluster("Cụm 1", years={2019: [(board, "head"), ...]})."""
+    """Create a cluster, optionally with years: make_cluster("Cụm 1", years={2019: [(board, "head"), ...]}); a member
+    board without a home cluster gets this one (tracker/services/permissions.py)."""
     def make(name: str = "Cụm thi đua thử", years: dict | None = None, **values) -> Cluster:
         cluster = Cluster(name=name, **values)
         db.add(cluster)
@@ -149,6 +150,9 @@ def make_cluster(db):
             db.flush()
             for board, role in members:
                 db.add(Membership(cluster_year_id=cy.id, board_id=board.id, role=role))
+                if board.cluster_id is None:  # as the migration does: the first cluster that has it keeps it
+                    board.cluster_id = cluster.id
+                    db.add(board)
         db.commit()
         return cluster
     return make

@@ -63,7 +63,9 @@ SCAN = ("the scanned PDF stays out of the file (photos and scans are not carried
 
 EXCEPTIONS: dict[type, dict[str, str]] = {
     Authority: {"id": ID, "successor_id": "carried as `successor`, the successor's name", "version": VERSION},
-    Board: {"id": ID, "successor_id": "carried as `successor`, the successor's short name", "version": VERSION},
+    Board: {"id": ID, "successor_id": "carried as `successor`, the successor's short name", "version": VERSION,
+            "cluster_id": "a board new to the database is kept by the file's cluster; one already there keeps "
+                          "its own home (moving it is an administrator's step)"},
     Cluster: {"id": ID, "authority_id": "carried as `authority`, the authority's name", "version": VERSION},
     ClusterYear: {"id": ID, "cluster_id": "the file is one cluster's: its years belong to the file's cluster",
                   "host_board_id": f"carried as `host`: {BOARD}", "version": VERSION},
@@ -100,7 +102,9 @@ EXCEPTIONS: dict[type, dict[str, str]] = {
     ProposalEvent: {"id": ID, "proposal_id": PARENT, "user_id": f"carried as `user`: {USER}",
                     "payload": "carried as `payload`, the JSON itself rather than its stored text"},
     Decision: {"id": ID, "authority_id": "carried as `authority`, the authority's name (in force on its date)",
-               "scan_name": SCAN, "scan_original": SCAN, "scan_sha256": SCAN, "version": VERSION},
+               "scan_name": SCAN, "scan_original": SCAN, "scan_sha256": SCAN, "version": VERSION,
+               "cluster_id": "which cluster keeps a decision is decided where it is imported: an imported "
+                             "decision is the administrators' (it may grant awards in several clusters)"},
     Award: {"id": ID, "decision_id": "where it sits: under its decision in `decisions`, or in `past_awards`",
             "board_id": f"carried as `board`: {BOARD}", "award_type_id": AWARD,
             "proposal_id": "carried as `proposed` (true or false): the import matches the proposal of the same "

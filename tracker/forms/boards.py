@@ -23,4 +23,5 @@ class BoardForm(FlaskForm):
     end_date = Day(_l("End date"), [Optional()])
     successor_id = IdChoice(_l("Successor board"))
     note = LongText(_l("Note"), [at_most(2000)])
+    cluster_id = IdChoice(_l("Kept by"))
     version = Version()

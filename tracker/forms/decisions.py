@@ -16,6 +16,7 @@ class DecisionForm(FlaskForm):
     signer_name = Text(_l("Signed by"), [at_most(MAX_SIGNER)])
     signer_title = Text(_l("Signer's title"), [at_most(MAX_SIGNER)])
     note = LongText(_l("Note"), [at_most(MAX_NOTE)])
+    cluster_id = IdChoice(_l("Kept by"))
     version = Version()
 
 

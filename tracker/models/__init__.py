@@ -118,6 +118,9 @@ class Board(SQLModel, table=True):
     end_date: date | None = None
     successor_id: int | None = Field(default=None, sa_column=fk("board.id"))
     note: str = Field(default="", max_length=2000)
+    # The cluster that owns the board's master data (docs/security.md, "Who owns what"): its secretaries edit the
+    # board and add it to their member lists. Set when the board is created; changed only by an administrator.
+    cluster_id: int | None = Field(default=None, sa_column=fk("cluster.id", ondelete="SET NULL"))
     version: int = Field(default=1)
 
 

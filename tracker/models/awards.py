@@ -66,6 +66,9 @@ class Decision(SQLModel, table=True):
     scan_original: str = Field(default="", max_length=255)
     scan_sha256: str = Field(default="", max_length=64)
     note: str = Field(default="", max_length=2000)
+    # The cluster whose secretaries keep the decision's own fields and scan (None: the administrators'); each
+    # award line belongs to the cluster of its board that year (tracker/services/permissions.py).
+    cluster_id: int | None = Field(default=None, sa_column=fk("cluster.id", ondelete="SET NULL"))
     version: int = Field(default=1)
 
 

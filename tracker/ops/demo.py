@@ -147,6 +147,15 @@ def seed(session: Session) -> None:
             role = "head" if short == head else "deputy" if short == deputy else "member"
             session.add(Membership(cluster_year_id=cy.id, board_id=boards[short].id, role=role, assumed=assumed))
     session.flush()
+    latest: dict[str, tuple[int, str]] = {}  # each board's home: the cluster of its latest year of membership
+    for name, year, members, *_ in YEARS:
+        for short in members:
+            latest[short] = max(latest.get(short, (year, name)), (year, name))
+    for short, (_, name) in sorted(latest.items()):
+        if boards[short].cluster_id is None:
+            boards[short].cluster_id = clusters[name].id
+            session.add(boards[short])
+    session.flush()
     _review_2017(session, clusters[SOUTH_EAST], boards)
     _pledge_2018(session, clusters[SOUTH_EAST], boards)
     _conference_2018(session, clusters[SOUTH_EAST], boards)

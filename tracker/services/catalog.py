@@ -5,9 +5,10 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, SQLModel, select
 
-from tracker.models import Authority, Board, Cluster, ClusterYear, Membership
+from tracker.models import Authority, Board, Cluster, ClusterYear, Membership, User
 from tracker.rules.membership import Span, exists_in
 from tracker.rules.text import normalise
+from tracker.services import permissions
 from tracker.services.errors import DomainError, NotFound, check_version
 
 
@@ -39,6 +40,7 @@ class BoardData:
     end_date: date | None = None
     successor_id: int | None = None
     note: str = ""
+    cluster_id: int | None = None  # its home cluster (permissions.py): an administrator's to change
 
 
 @dataclass
@@ -132,9 +134,13 @@ def save_authority(
     return apply_data(session, row, data)
 
 
-def save_board(*, session: Session, board_id: int | None, version: int | None, data: BoardData) -> Board:
-    """Create or update a board; its dates must still cover every year it is a member."""
+def save_board(*, session: Session, board_id: int | None, version: int | None, data: BoardData,
+               user: User | None = None) -> Board:
+    """Create or update a board; its dates must still cover every year it is a member. Its home cluster: one of a
+    secretary's clusters when she creates it (or takes a board nobody has); afterwards only an administrator moves
+    it (permissions.py)."""
     row = load_for_edit(session, Board, board_id, version)
+    data.cluster_id = _home(session, user, row, data.cluster_id)
     check_unique(session, Board, Board.short_name, data.short_name, board_id, "short_name",
             _l("Another board already has the short name %(name)s.", name=data.short_name))
     check_unique(session, Board, Board.name, data.name, board_id, "name",
@@ -155,6 +161,23 @@ def save_board(*, session: Session, board_id: int | None, version: int | None, d
                 "start_date" if data.start_date and data.start_date.year > outside[0] else "end_date",
             )
     return apply_data(session, row, data)
+
+
+def _home(session: Session, user: User | None, row: Board | None, wanted: int | None) -> int | None:
+    """The home cluster a save may give the board (refused when the user may not choose it)."""
+    mine = permissions.clusters_of(session, user)
+    if mine is None:
+        if wanted is not None and session.get(Cluster, wanted) is None:
+            raise DomainError(_l("Choose a cluster from the list."), "cluster_id")
+        return wanted
+    if row is not None and row.id is not None and not permissions.unclaimed(session, row):
+        return row.cluster_id  # a secretary never moves a board
+    if wanted is None and len(mine) == 1:
+        return next(iter(mine))  # her one cluster
+    if wanted not in mine:
+        raise DomainError(_l("Choose one of your clusters: its secretaries keep this board's details."),
+                          "cluster_id")
+    return wanted
 
 
 def save_cluster(*, session: Session, cluster_id: int | None, version: int | None, data: ClusterData) -> Cluster:

@@ -29,8 +29,6 @@ from tracker.models import (
     Membership,
     Proposal,
     ProposalEvent,
-    Role,
-    SecretaryCluster,
     User,
 )
 from tracker.rules import reconcile as rules
@@ -38,7 +36,7 @@ from tracker.rules.authorities import in_force, successors
 from tracker.rules.chain import canonical
 from tracker.rules.membership import Span, exists_in
 from tracker.rules.text import has_control_characters, normalise, vi_key
-from tracker.services import uploads
+from tracker.services import permissions, uploads
 from tracker.services.catalog import get
 from tracker.services.errors import DomainError, NotFound, check_version
 
@@ -60,6 +58,7 @@ class DecisionData:
     signer_name: str = ""
     signer_title: str = ""
     note: str = ""
+    cluster_id: int | None = None  # the cluster that keeps it (None: the administrators')
 
 
 @dataclass
@@ -129,16 +128,27 @@ def past_awards(session: Session) -> list[AwardRow]:
 
 
 def recordable_boards(session: Session, user: User | None) -> set[int] | None:
-    """The boards a user may record awards for: None means every board (an administrator, or the system);
-    a secretary, the boards that were members of one of her clusters in any year; anyone else, none."""
-    if user is None or user.role == Role.ADMIN:
+    """The boards a user may choose on an award form (None: every board); see permissions.recordable_boards."""
+    return permissions.recordable_boards(session, user)
+
+
+def removable(session: Session, user: User | None, awards: list[Award]) -> set[int] | None:
+    """The awards among `awards` the user may remove (None: every one), in two queries whatever their number."""
+    mine = permissions.clusters_of(session, user)
+    if mine is None:
         return None
-    if user.role != Role.SECRETARY:
-        return set()
-    query = (select(Membership.board_id).join(ClusterYear, ClusterYear.id == Membership.cluster_year_id)
-             .join(SecretaryCluster, SecretaryCluster.cluster_id == ClusterYear.cluster_id)
-             .where(SecretaryCluster.user_id == user.id))
-    return set(session.exec(query).all())
+    owners = permissions.award_owners(session, [(a.board_id, a.year) for a in awards])
+    return {a.id for a in awards if owners[a.board_id, a.year] & mine}
+
+
+def may_edit(session: Session, user: User | None, decision: Decision, awards: list[Award],
+             removable_ids: set[int] | None) -> bool:
+    """Whether the user may change this decision's own fields or scan, or delete it, given its `awards` and which
+    of them she may remove (`removable`): the rule of permissions.may_edit_decision without reading them again."""
+    mine = permissions.clusters_of(session, user)
+    if mine is None or removable_ids is None:
+        return mine is None
+    return decision.cluster_id in mine and all(a.id in removable_ids for a in awards)
 
 
 # Decisions ---------------------------------------------------------------------------------------------------
@@ -147,13 +157,26 @@ def recordable_boards(session: Session, user: User | None) -> set[int] | None:
 def save_decision(*, session: Session, decision_id: int | None, version: int | None, data: DecisionData,
                   user: User | None = None) -> Decision:
     """Create or update a decision; its authority must be the name in force on its date, and its number is
-    unique for that date. A secretary changes only a decision whose awards are all for boards of her clusters."""
+    unique for that date. A secretary records a decision for one of her clusters and changes only her cluster's
+    decision whose award lines are all hers (permissions.py); which cluster keeps a decision is the
+    administrators' to change."""
     decision = None
+    mine = permissions.clusters_of(session, user)
     if decision_id is not None:
         decision = get_decision(session, decision_id, for_update=True)
         check_version(decision, version)
-        check_own(session, user, decision, _l("This decision also grants awards to boards outside your clusters; "
-                                              "ask an administrator to change it."))
+        check_own(session, user, decision, _l("This decision is kept by another cluster or also grants awards to "
+                                              "boards outside your clusters; ask an administrator to change it."))
+    cluster_id = data.cluster_id
+    if mine is not None:
+        if decision is not None:
+            cluster_id = decision.cluster_id  # a secretary never hands a decision to another cluster
+        elif cluster_id is None and len(mine) == 1:
+            cluster_id = next(iter(mine))  # her one cluster
+        elif cluster_id not in mine:
+            raise DomainError(_l("Choose one of your clusters."), "cluster_id")
+    elif cluster_id is not None and session.get(Cluster, cluster_id) is None:
+        raise DomainError(_l("Choose a cluster from the list."), "cluster_id")
     number = normalise(data.number or "")
     texts = {"number": number, "signer_name": normalise(data.signer_name or ""),
              "signer_title": normalise(data.signer_title or ""), "note": normalise(data.note or "")}
@@ -187,6 +210,7 @@ def save_decision(*, session: Session, decision_id: int | None, version: int | N
     decision.authority_id = authority.id
     decision.signer_name, decision.signer_title, decision.note = (
         texts["signer_name"], texts["signer_title"], texts["note"])
+    decision.cluster_id = cluster_id
     session.add(decision)
     session.flush()
     return decision
@@ -220,11 +244,10 @@ def _not_in_force(session: Session, authority: Authority, day: date):
 
 
 def check_own(session: Session, user: User | None, decision: Decision, message) -> list[Award]:
-    """The decision's awards; refused (with `message`) when the user may record awards only for some boards and
-    the decision grants one to another board. `user` None is the system itself (commands, tests)."""
+    """The decision's awards; refused (with `message`) unless the user may change the decision itself
+    (permissions.may_edit_decision). `user` None is the system itself (commands, tests)."""
     awards = list(session.exec(select(Award).where(Award.decision_id == decision.id)).all())
-    allowed = recordable_boards(session, user)
-    if allowed is not None and any(award.board_id not in allowed for award in awards):
+    if not permissions.may_edit_decision(session, user, decision, [(a.board_id, a.year) for a in awards]):
         raise DomainError(message)
     return awards
 
@@ -235,8 +258,9 @@ def delete_decision(*, session: Session, user: User | None, decision_id: int, ve
     this is committed. A secretary may delete only a decision whose awards are all for boards of her clusters."""
     decision = get_decision(session, decision_id, for_update=True)
     check_version(decision, version)
-    awards = check_own(session, user, decision, _l("This decision also grants awards to boards outside your "
-                                                   "clusters; ask an administrator to delete it."))
+    awards = check_own(session, user, decision, _l("This decision is kept by another cluster or also grants awards "
+                                                   "to boards outside your clusters; ask an administrator to "
+                                                   "delete it."))
     touched: dict[tuple[int, int], set[int]] = {}
     for award in awards:
         touched.setdefault((award.board_id, award.year), set()).update(
@@ -259,8 +283,8 @@ def attach_scan(*, session: Session, decision: Decision, filename: str | None, d
                 max_bytes: int = uploads.MAX_BYTES, user: User | None = None) -> Decision:
     """Check a PDF by its content and keep it as the decision's scan under a random name, replacing the one before
     (whose file goes once this is committed). A secretary replaces only the scan of a decision of her boards."""
-    check_own(session, user, decision, _l("This decision also grants awards to boards outside your clusters; ask "
-                                          "an administrator to change it."))
+    check_own(session, user, decision, _l("This decision is kept by another cluster or also grants awards to "
+                                          "boards outside your clusters; ask an administrator to change it."))
     if data and len(data) <= max_bytes and uploads.sniff(data) is not uploads.PDF:
         raise DomainError(_l("The scan of a decision must be a PDF document; this file is not one, whatever its "
                              "name says."), "file")
@@ -318,17 +342,18 @@ def _add(session: Session, user: User | None, decision_id: int | None, line: Awa
     def refuse(name: str, message) -> None:
         errors.setdefault(name, []).append(message)
 
-    allowed = recordable_boards(session, user)
     if board is None:
         refuse("board_id", _l("Choose a board from the list."))
-    elif allowed is not None and board.id not in allowed:
-        refuse("board_id", _l("You may record awards only for boards that were members of your clusters."))
     if award_type is None:
         refuse("award_type_id", _l("Choose an award from the list."))
     if line.year is None or not MIN_YEAR <= line.year <= latest:
         refuse("year", _l("Enter an achievement year from %(a)d to %(b)d.", a=MIN_YEAR, b=latest))
     elif board is not None and not exists_in(Span(board.start_date, board.end_date), line.year):
         refuse("year", _l("%(board)s did not exist in %(year)s.", board=board.short_name, year=line.year))
+    if (board is not None and "year" not in errors
+            and not permissions.may_record_award(session, user, board.id, line.year)):
+        refuse("board_id", _l("In %(year)s %(board)s was not a member of your clusters: its awards of that year "
+                              "are kept by its cluster.", year=line.year, board=board.short_name))
     if len(note) > MAX_AWARD_NOTE:
         refuse("note", _l("At most %(max)d characters.", max=MAX_AWARD_NOTE))
     elif has_control_characters(note):
@@ -368,9 +393,9 @@ def remove_award(*, session: Session, user: User | None, award_id: int, version:
     another award of the board that year. Returns the removed award."""
     award = get(session, Award, award_id, for_update=True)
     check_version(award, version)
-    allowed = recordable_boards(session, user)
-    if allowed is not None and award.board_id not in allowed:
-        raise DomainError(_l("You may remove awards only for boards that were members of your clusters."))
+    if not permissions.may_record_award(session, user, award.board_id, award.year):
+        raise DomainError(_l("This award is kept by another cluster: its board was not a member of your clusters "
+                             "in %(year)s.", year=award.year))
     linked = {award.proposal_id} if award.proposal_id is not None else set()
     session.delete(award)
     session.flush()

@@ -250,13 +250,16 @@ def import_cluster(*, session: Session, document: dict) -> Report:
         raise Refused(problems)
     writer = _Writer(session)
     writer.authorities(document["authorities"])
-    writer.boards(document["boards"])
+    new_boards = writer.boards(document["boards"])
     cluster = session.exec(select(Cluster).where(Cluster.name == document["cluster"]["name"])).first()
     if cluster is None:
         c = document["cluster"]
         cluster = Cluster(**loaded(Cluster, c), authority_id=writer.authority_ids.get(c["authority"]))
         session.add(cluster)
         session.flush()
+    for board in new_boards:  # a board new to this database is kept by the cluster it came with
+        board.cluster_id = cluster.id
+        session.add(board)
     report = Report(cluster)
     for y in document["years"]:
         existing = session.exec(select(ClusterYear).where(ClusterYear.cluster_id == cluster.id,
@@ -319,7 +322,8 @@ class _Writer:
         for row, successor in created:
             row.successor_id = self.authority_ids.get(successor)
 
-    def boards(self, rows: list[dict]) -> None:
+    def boards(self, rows: list[dict]) -> list[Board]:
+        """Add the boards the database does not hold yet; the ones added."""
         created = []
         for b in rows:
             if b["short_name"] not in self.board_ids:
@@ -328,6 +332,7 @@ class _Writer:
                 created.append((row, b["successor"]))
         for row, successor in created:
             row.successor_id = self.board_ids.get(successor)
+        return [row for row, _ in created]
 
     def board(self, name):
         return None if name is None else self.board_ids[name]

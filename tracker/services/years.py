@@ -5,9 +5,10 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from tracker.models import Board, Cluster, ClusterYear, MemberRole, Membership
+from tracker.models import Board, Cluster, ClusterYear, MemberRole, Membership, User
 from tracker.rules import membership as rules
 from tracker.rules.text import vi_key
+from tracker.services import permissions
 from tracker.services.catalog import get
 from tracker.services.errors import DomainError, check_version
 
@@ -57,9 +58,11 @@ def memberships(session: Session, cluster_year_id: int) -> list[Membership]:
 
 
 def save_roster(
-    *, session: Session, cluster_id: int, year: int, version: int | None, data: RosterData
+    *, session: Session, cluster_id: int, year: int, version: int | None, data: RosterData, user: User | None = None
 ) -> ClusterYear:
-    """Replace a cluster-year's members and roles in one step, after checking every rule."""
+    """Replace a cluster-year's members and roles in one step, after checking every rule, and who may add which
+    board (permissions.py): never a board that is a member of another cluster that year; for a secretary, only
+    boards of this cluster or boards nobody has yet (which this cluster then keeps)."""
     check_year(year)
     get(session, Cluster, cluster_id)
     cluster_year = find(session, cluster_id, year)
@@ -85,6 +88,8 @@ def save_roster(
                 "host_board_id" if problem.code == "host_not_member" else None)
             errors.setdefault(field, []).append(_message(problem))
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
+    claimed = _check_owners(session, user, cluster_id, year, cluster_year,
+                            {row.board for row in data.rows if row.member}, {b.id: b for b in boards})
     cluster_year.host_board_id = host
     cluster_year.conference_date = data.conference_date
     cluster_year.conference_place = data.conference_place
@@ -106,8 +111,47 @@ def save_roster(
         member.role = role
         member.assumed = member.assumed if board_id in existing else False
         session.add(member)
+    for board in claimed:
+        board.cluster_id = cluster_id
+        board.version += 1
+        session.add(board)
     session.flush()
     return cluster_year
+
+
+def _check_owners(session: Session, user: User | None, cluster_id: int, year: int, cluster_year: ClusterYear,
+                  wanted: set[int], boards: dict[int, Board]) -> list[Board]:
+    """Refuse members that another cluster has that year, and boards a secretary may not add; the boards this
+    cluster takes as their home (they had none). Three queries whatever the number of boards."""
+    errors: dict[str | None, list] = {}
+    for board_id, other in sorted(permissions.member_elsewhere(session, wanted, cluster_id, year).items()):
+        errors.setdefault(f"member_{board_id}", []).append(_l(
+            "%(board)s is a member of “%(cluster)s” in %(year)s: a board belongs to one cluster a year.",
+            board=boards[board_id].short_name, cluster=other.name, year=year))
+    existing = {m.board_id for m in memberships(session, cluster_year.id)} if cluster_year.id else set()
+    added = sorted(wanted - existing)
+    ever = set(session.exec(select(Membership.board_id).where(
+        Membership.board_id.in_(added))).all()) if added else set()  # type: ignore[union-attr]
+    mine = permissions.clusters_of(session, user)
+    claimed = []
+    for board_id in added:
+        board = boards[board_id]
+        if board.cluster_id == cluster_id or f"member_{board_id}" in errors:
+            continue
+        if board.cluster_id is None and (mine is None or board_id not in ever):
+            claimed.append(board)  # a board nobody has yet: this cluster keeps it from now on
+        elif mine is not None and board.cluster_id is not None:
+            home = session.get(Cluster, board.cluster_id)
+            errors.setdefault(f"member_{board_id}", []).append(_l(
+                "%(board)s is kept by “%(cluster)s”; an administrator moves a board to another cluster.",
+                board=board.short_name, cluster=home.name if home else "—"))
+        elif mine is not None:
+            errors.setdefault(f"member_{board_id}", []).append(_l(
+                "%(board)s has been a member of other clusters and has no cluster yet; an administrator assigns "
+                "it.", board=board.short_name))
+    if errors:
+        raise DomainError(next(iter(errors.values()))[0], errors=errors)
+    return claimed
 
 
 def _message(problem: rules.Problem):

@@ -10,11 +10,11 @@ from tracker.db import get_session
 from tracker.forms.boards import BoardForm
 from tracker.models import Board, Cluster, ClusterYear, Membership
 from tracker.rules.text import vi_sorted
-from tracker.services import catalog
+from tracker.services import catalog, permissions
 from tracker.services.history import board_history
 from tracker.services.permissions import can_create_board
 from tracker.views._forms import data_for, run_edit
-from tracker.views._rights import may_edit_board
+from tracker.views._rights import cluster_choices, may_edit_board
 
 bp = Blueprint("boards", __name__, url_prefix="/boards")
 
@@ -48,6 +48,7 @@ def detail(board_id: int):
                              key=lambda b: b.short_name)
     return render_template("boards/detail.html", board=board, history=history, successor=successor,
                            predecessors=predecessors, kinds=labels.BOARD_KIND, awards=awards,
+                           home=db.get(Cluster, board.cluster_id) if board.cluster_id else None,
                            can_edit=may_edit_board(current_user, board_id=board_id))
 
 
@@ -73,10 +74,13 @@ def _edit(board_id: int | None):
     others = [b for b in db.exec(select(Board)).all() if b.id != board_id]
     form.successor_id.choices = [(None, "—")] + [
         (b.id, f"{b.short_name} – {b.name}") for b in vi_sorted(others, key=lambda b: b.short_name)]
+    cluster_choices(current_user, form.cluster_id, kept=board.cluster_id if board else None,
+                    editing=board is not None and not permissions.unclaimed(db, board), none_label=_("— none yet —"))
     return run_edit(
         form=form,
         save=lambda: catalog.save_board(session=db, board_id=board_id, version=form.version.data,
-                                        data=catalog.BoardData(**data_for(form, catalog.BoardData))),
+                                        data=catalog.BoardData(**data_for(form, catalog.BoardData)),
+                                        user=current_user),
         conflict_fields=[f for f in form.data if f not in ("csrf_token", "version")],
         template="boards/edit.html",
         saved=_("Board saved."),

@@ -16,6 +16,7 @@ from tracker.rules.text import vi_sorted
 from tracker.services import catalog, decisions, uploads, voting, years
 from tracker.services.permissions import can_create_board
 from tracker.views._forms import data_for, run_edit, run_step, submit
+from tracker.views._rights import cluster_choices
 
 bp = Blueprint("decisions", __name__)
 
@@ -62,6 +63,8 @@ def _edit(decision_id: int | None):
     form = DecisionForm(obj=decision)
     authorities = vi_sorted(db.exec(select(Authority)).all(), key=lambda a: a.name)
     form.authority_id.choices = [(None, "—")] + [(a.id, _authority_label(a)) for a in authorities]
+    cluster_choices(current_user, form.cluster_id, kept=decision.cluster_id if decision else None,
+                    editing=decision is not None, none_label=_("— the administrators —"))
 
     def save():
         data = decisions.DecisionData(**data_for(form, decisions.DecisionData))
@@ -116,9 +119,11 @@ def _detail_page(decision_id: int, *, award: AwardForm | None = None, scan: Scan
     allowed = decisions.recordable_boards(db, current_user) if can_record else set()
     if can_record and award is None:
         award = _award_form(db, allowed, posted=False, year=decision.decided_on.year - 1)
+    removable = decisions.removable(db, current_user, [r.award for r in rows]) if can_record else set()
     return render_template(
         "decisions/detail.html", decision=decision, authority=authority, rows=rows, can_record=can_record,
-        can_remove=lambda board_id: can_record and (allowed is None or board_id in allowed),
+        can_change=can_record and decisions.may_edit(db, current_user, decision, [r.award for r in rows], removable),
+        can_remove=lambda award: can_record and (removable is None or award.id in removable),
         award=award, scan=scan or ScanForm(formdata=None),
         max_mb=_max_bytes() // (1024 * 1024)), status
 
@@ -218,10 +223,12 @@ def _past_page(form: AwardForm | None = None, status: int = 200):
     db = get_session()
     can_record = _can_record()
     allowed = decisions.recordable_boards(db, current_user) if can_record else set()
+    rows = decisions.past_awards(db)
+    removable = decisions.removable(db, current_user, [r.award for r in rows]) if can_record else set()
     if can_record and form is None:
         form = _award_form(db, allowed, posted=False)
-    return render_template("decisions/past.html", rows=decisions.past_awards(db), form=form, can_record=can_record,
-                           can_remove=lambda board_id: can_record and (allowed is None or board_id in allowed)), status
+    return render_template("decisions/past.html", rows=rows, form=form, can_record=can_record,
+                           can_remove=lambda award: can_record and (removable is None or award.id in removable)), status
 
 
 @bp.route("/decisions/past-awards", methods=["POST"])

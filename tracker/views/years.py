@@ -101,7 +101,7 @@ def edit(cluster_id: int, year: int):
             form.version.data = stale.current.version
             return _roster_conflict(db, stale.current, rows, {b.id: b for b in all_boards})
 
-        done = write(lambda: years.save_roster(session=db, cluster_id=cluster_id, year=year,
+        done = write(lambda: years.save_roster(session=db, cluster_id=cluster_id, year=year, user=current_user,
                                                version=form.version.data, data=roster), on_stale=compare)
         if done.ok:
             flash(_("The members of %(year)s are saved.", year=year), "success")

@@ -133,7 +133,8 @@ class ClusterMaker:
                 id=unit.id, name=unit.name, short_name=unit.short_name, kind=unit.kind,
                 province=unit.province, address="", phone="", fax="", email="", website="",
                 start_date=date(plan.first - rng.randint(1, 12), rng.randint(1, 12), 1), end_date=unit.end,
-                successor_id=merged[1].id if merged and unit is merged[0] else None, note=note, version=1))
+                successor_id=merged[1].id if merged and unit is merged[0] else None, note=note,
+                cluster_id=self.cluster_id, version=1))
         return units
 
     def _year(self, year: int) -> None:

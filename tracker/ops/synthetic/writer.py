@@ -6,7 +6,7 @@ from sqlmodel import Session
 from tracker.models import metadata
 
 # Parents before children, so every foreign key is satisfied the moment its row is written.
-ORDER = ("authority", "board", "cluster", "cluster_year", "membership", "voting_rule", "seats", "pledge",
+ORDER = ("authority", "cluster", "board", "cluster_year", "membership", "voting_rule", "seats", "pledge",
          "signature", "indicator", "target", "criterion", "score", "meeting", "meeting_board", "ballot_round",
          "ballot_revision", "ballot_event", "proposal", "proposal_event", "decision", "award")
 HELD = ("decision", "award")  # written at the end: a decision is known only once its awards are
