@@ -91,3 +91,13 @@ def test_the_current_password_may_be_typed_in_either_form_and_the_new_one_must_d
     accounts.change_password(session=db, user=user, current=NFD, new=NFD + " mới")
     db.commit()
     assert _login(db, unicodedata.normalize("NFC", NFD + " mới")).id == user.id
+
+
+def test_the_confirmation_may_be_typed_in_the_other_form(app):
+    from tracker.forms.auth import PasswordForm
+    with app.test_request_context(method="POST", data={
+            "current_password": "x", "new_password": unicodedata.normalize("NFD", "Mật khẩu mới tinh"),
+            "confirm": unicodedata.normalize("NFC", "Mật khẩu mới tinh")}):
+        form = PasswordForm(meta={"csrf": False})
+        form.validate()
+        assert "confirm" not in form.errors

@@ -5,6 +5,7 @@ from wtforms import HiddenField, PasswordField
 from wtforms.validators import DataRequired, ValidationError
 
 from tracker.forms.fields import REQUIRED, Text, at_most, required
+from tracker.rules import passwords
 
 
 class LoginForm(FlaskForm):
@@ -23,6 +24,6 @@ class PasswordForm(FlaskForm):
     confirm = PasswordField(_l("Repeat the new password"), [DataRequired(message=REQUIRED), at_most(200)])
 
     def validate_confirm(self, field):
-        """Both new passwords must be the same."""
-        if field.data != self.new_password.data:
+        """Both new passwords must be the same (after NFC, as they are hashed)."""
+        if passwords.canonical(field.data or "") != passwords.canonical(self.new_password.data or ""):
             raise ValidationError(_l("The two new passwords are not the same."))

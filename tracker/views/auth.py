@@ -92,7 +92,7 @@ def password():
 
         def change():
             accounts.change_password(session=db, user=user, current=form.current_password.data,
-                                     new=form.new_password.data)
+                                     new=form.new_password.data, address=address())
             audit.record(db, "password_changed", user=user, address=address())
 
         done = write(change)
