@@ -9,9 +9,8 @@ Revision ID: 12789997bc1f
 Revises: 27fc88db914a
 Create Date: 2026-12-07 18:58:32.953048
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '12789997bc1f'
 down_revision = '27fc88db914a'
