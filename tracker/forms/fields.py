@@ -18,7 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from tracker.i18n import format_amount
 from tracker.rules.numbers import NumberError, parse_number
-from tracker.rules.text import has_control_characters, normalise
+from tracker.rules.text import describe_character, normalise, refused_character
 
 REQUIRED = _l("This field is required.")
 
@@ -41,9 +41,12 @@ class Text(StringField):
         self.data = normalise(valuelist[0]) if valuelist else ""
 
     def pre_validate(self, form):
-        """Refuse invisible control characters."""
-        if self.data and has_control_characters(self.data):
-            raise StopValidation(_l("The text contains invisible control characters; please retype it."))
+        """Refuse invisible control characters and invisible or bidirectional formatting characters, naming the
+        one found."""
+        found = refused_character(self.data) if self.data else None
+        if found is not None:
+            raise StopValidation(_l("The text contains an invisible or control character (%(character)s); "
+                                    "please retype it.", character=describe_character(found)))
 
 
 class LongText(Text, TextAreaField):

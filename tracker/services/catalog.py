@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, SQLModel, select
 
 from tracker.models import Authority, Board, Cluster, ClusterYear, Membership, User
+from tracker.rules import names
 from tracker.rules.membership import Span, exists_in
-from tracker.rules.text import normalise
+from tracker.rules.text import normalise, shown
 from tracker.services import permissions
 from tracker.services.errors import DomainError, NotFound, check_version
 
@@ -145,6 +146,16 @@ def save_board(*, session: Session, board_id: int | None, version: int | None, d
             _l("Another board already has the short name %(name)s.", name=data.short_name))
     check_unique(session, Board, Board.name, data.name, board_id, "name",
             _l("Another board already has this name."))
+    # A short name or name that can be mistaken for another board's (rules/names.py); one query for all boards.
+    others = [(short, name) for other_id, short, name in session.exec(select(Board.id, Board.short_name, Board.name))
+              if other_id != board_id]
+    alike = {field: names.lookalike(value, ((pair[i], pair) for pair in others))
+             for i, (field, value) in enumerate((("short_name", data.short_name), ("name", data.name)))}
+    if any(alike.values()):
+        errors = {field: [_l("This looks like %(short)s (%(name)s), another board: choose one that cannot be "
+                             "mistaken for it.", short=shown(found[0]), name=shown(found[1]))]
+                  for field, found in alike.items() if found}
+        raise DomainError(next(iter(errors.values()))[0], next(iter(errors)), errors=errors)
     _dates(data.start_date, data.end_date, "end_date")
     _successor(session, Board, board_id, data.successor_id)
     if board_id is not None:
@@ -185,6 +196,11 @@ def save_cluster(*, session: Session, cluster_id: int | None, version: int | Non
     row = load_for_edit(session, Cluster, cluster_id, version)
     check_unique(session, Cluster, Cluster.name, data.name, cluster_id, "name",
             _l("A cluster with this name already exists."))
+    alike = names.lookalike(data.name, ((name, name) for other_id, name in session.exec(
+        select(Cluster.id, Cluster.name)) if other_id != cluster_id))  # rules/names.py; one query for all
+    if alike is not None:
+        raise DomainError(_l("This looks like the name of the cluster %(name)s: choose one that cannot be mistaken "
+                             "for it.", name=shown(alike)), "name")
     if data.authority_id is not None and session.get(Authority, data.authority_id) is None:
         raise DomainError(_l("Choose an authority from the list."), "authority_id")
     return apply_data(session, row, data)
