@@ -2,7 +2,9 @@
 import os
 import secrets
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -23,6 +25,11 @@ DEFAULTS = {
     "SESSION_IDLE_MINUTES": 30,  # a login unused this long ends
     "SESSION_MAX_HOURS": 12,  # a login ends this long after it began, however busy
     "PROXY_COUNT": 0,  # reverse proxies in front that set X-Forwarded-For/-Proto (trusted for the client address)
+    # The address users reach the site at, scheme and host only ("https://thidua.example.gov.vn"): every absolute
+    # URL the application emits (the API's `next` links, the token page's example, redirects to add a missing
+    # slash) is built on it, never on the Host header a client sent (tracker/security.py). Unset: http://localhost,
+    # right only on the machine itself; set TRACKER_PUBLIC_URL in every installation.
+    "PUBLIC_URL": None,
     # The cost of new password hashes (tracker/services/accounts.py): "production", argon2id with t=3, m=64 MiB,
     # p=4, for every real installation; "test", argon2id with the cheapest parameters the library allows, set
     # only by the test suite (tests/conftest.py, TRACKER_PASSWORD_HASH_COST=test for the apps it serves) so that
@@ -57,12 +64,41 @@ def load(app: Flask, test_config: dict | None) -> None:
     if app.config["PASSWORD_HASH_COST"] not in PASSWORD_HASH_COSTS:
         raise ValueError(f"PASSWORD_HASH_COST must be one of {PASSWORD_HASH_COSTS}, "
                          f"not {app.config['PASSWORD_HASH_COST']!r}")
+    app.config["PUBLIC_URL"] = public_url(app.config.get("PUBLIC_URL"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'tracker.sqlite3'}"
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+
+
+LOCAL_URL = "http://localhost"  # the base of absolute URLs when PUBLIC_URL is not set
+# Where gunicorn expects the reverse proxy when TRACKER_PROXY_COUNT is set (README: it binds 127.0.0.1).
+PROXY_ADDRESSES = "127.0.0.1,::1"
+
+
+def public_url(value: str | None) -> str:
+    """PUBLIC_URL as the base of absolute URLs: scheme and host (with a port if given), without a final slash;
+    anything else (another scheme, a path, a query, a user name) stops the app at start."""
+    if not value:
+        return LOCAL_URL
+    parts = urlsplit(str(value).strip())
+    if (parts.scheme not in {"http", "https"} or not parts.hostname or parts.path not in {"", "/"} or parts.query
+            or parts.fragment or parts.username is not None or parts.password is not None):
+        raise ValueError(f"PUBLIC_URL must be the site's address, scheme and host only (such as "
+                         f"https://thidua.example.gov.vn), not {value!r}")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def forwarded_allow_ips(environ: Mapping[str, str] = os.environ) -> str:
+    """gunicorn's forwarded_allow_ips (gunicorn.conf.py): the addresses whose X-Forwarded-Proto it believes.
+    Nobody's unless TRACKER_PROXY_COUNT is set (then the proxy on this machine: PROXY_ADDRESSES, or gunicorn's
+    FORWARDED_ALLOW_IPS when given): by default a client on the machine could otherwise claim HTTPS over plain
+    HTTP."""
+    if not int(environ.get("TRACKER_PROXY_COUNT") or 0):
+        return ""
+    return environ.get("FORWARDED_ALLOW_IPS") or PROXY_ADDRESSES
 
 
 def _instance_secret(instance: Path) -> str:

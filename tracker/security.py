@@ -11,7 +11,12 @@
 - `Cache-Control: no-store` on everything the application itself answers (pages for a logged-in user, API
   answers, downloads, the login page with its form token), so no browser or proxy cache keeps a copy; static files
   (CSS, scripts) keep Flask's revalidating caching.
+
+Absolute URLs (`url_for(..., _external=True)`, the redirects Werkzeug makes to add a missing slash) take their
+scheme and host from the PUBLIC_URL setting, never from the request: a client's Host header is not reflected.
 """
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join((
@@ -36,8 +41,25 @@ HEADERS = {
 
 
 def init_app(app: Flask) -> None:
-    """Register the hook that sets the security headers on every response."""
+    """Register the hook that sets the security headers on every response; bind links to PUBLIC_URL."""
     app.after_request(set_security_headers)
+    bind_links(app)
+
+
+def bind_links(app: Flask) -> None:
+    """Make every request's URL adapter build absolute URLs on PUBLIC_URL (config.public_url): Flask would take
+    the scheme and host from the request (the Host header, whatever a client put there). Only building changes:
+    routes still match on the path alone, and relative links keep the application's own mount point."""
+    parts = urlsplit(app.config.get("PUBLIC_URL") or "http://localhost")
+    made_by_flask = app.create_url_adapter
+
+    def create_url_adapter(req):
+        adapter = made_by_flask(req)
+        if req is not None and adapter is not None:
+            adapter.url_scheme, adapter.server_name = parts.scheme, parts.netloc
+        return adapter
+
+    app.create_url_adapter = create_url_adapter
 
 
 def set_security_headers(response: Response) -> Response:
