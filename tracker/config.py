@@ -48,7 +48,7 @@ _INTEGER = {"MAX_CONTENT_LENGTH", "SQLITE_BUSY_TIMEOUT_MS", "UPLOAD_MAX_BYTES", 
 def load(app: Flask, test_config: dict | None) -> None:
     """Fill app.config in order: defaults, instance/config.py, TRACKER_* variables (or a test mapping)."""
     app.config.from_mapping(DEFAULTS)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True, mode=0o700)  # database, secret key: owner-only
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         for name, value in os.environ.items():

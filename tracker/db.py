@@ -3,7 +3,11 @@
 SQLite (the embedded default) runs in WAL mode with foreign keys on, a busy timeout and
 synchronous=FULL; a session opened for a request that may write begins its transaction with
 BEGIN IMMEDIATE, so two writers queue instead of one failing half-way.
+
+Files it creates (the SQLite database, its -wal and -shm) are readable by their owner only.
 """
+import os
+
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
@@ -19,6 +23,14 @@ def make_engine(url: str, *, busy_timeout_ms: int = 15000) -> Engine:
         url,
         connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
     )
+    database = engine.url.database
+
+    @event.listens_for(engine, "do_connect")
+    def _owner_only(_dialect, _record, _args, _kwargs):
+        # SQLite would create a missing file with the process's umask (world-readable, 0644); made here first, it
+        # is owner-only, and SQLite gives its -wal and -shm files the database file's permissions.
+        if database and database != ":memory:" and not database.startswith("file:"):
+            create_owner_only(database)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -37,6 +49,14 @@ def make_engine(url: str, *, busy_timeout_ms: int = 15000) -> Engine:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def create_owner_only(path) -> None:
+    """Create an empty file readable and writable by its owner only (0600), unless it exists already."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def writer(engine: Engine) -> Engine:

@@ -12,12 +12,16 @@
   answers, downloads, the login page with its form token), so no browser or proxy cache keeps a copy; static files
   (CSS, scripts) keep Flask's revalidating caching.
 
+The session cookie is `Secure` whenever the request came over HTTPS (as the server sees it: through ProxyFix when
+TRACKER_PROXY_COUNT is set), and on every request when TRACKER_SESSION_COOKIE_SECURE=1.
+
 Absolute URLs (`url_for(..., _external=True)`, the redirects Werkzeug makes to add a missing slash) take their
 scheme and host from the PUBLIC_URL setting, never from the request: a client's Host header is not reflected.
 """
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -44,6 +48,16 @@ def init_app(app: Flask) -> None:
     """Register the hook that sets the security headers on every response; bind links to PUBLIC_URL."""
     app.after_request(set_security_headers)
     bind_links(app)
+    app.session_interface = SessionOverHttps()
+
+
+class SessionOverHttps(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, its cookie `Secure` on a request that came over HTTPS as well as when
+    SESSION_COOKIE_SECURE is set (a login over HTTPS behind a configured proxy needs no second setting)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure when configured so, or when this request is HTTPS."""
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
 
 
 def bind_links(app: Flask) -> None:

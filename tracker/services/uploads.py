@@ -169,10 +169,10 @@ def stage(session: Session, folder: str | Path, kind: FileType, data: bytes) -> 
     """Write checked content under a new random name in `folder` as a temporary file; it takes its final name when
     the session commits and is removed if it rolls back. Returns the stored name."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # owner-only, as the files in it
     stored_name = f"{secrets.token_hex(16)}.{kind.extension}"
     part = folder / f"{stored_name}.part"
-    with open(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640), "wb") as handle:
+    with open(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
         handle.write(data)
     pending_files(session)["new"].append((part, folder / stored_name))
     return stored_name

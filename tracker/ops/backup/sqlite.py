@@ -9,7 +9,7 @@ from urllib.parse import quote
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from tracker.db import make_engine
+from tracker.db import create_owner_only, make_engine
 from tracker.ops import migrate
 from tracker.ops.backup.common import (
     BackupError,
@@ -136,6 +136,7 @@ def restore(engine: Engine, path: Path, keep: Path, now: datetime | None) -> Res
                     from None
         engine.dispose()
         try:
+            create_owner_only(live)  # a database restored where there was none is owner-only too
             src = _read_only(candidate)
             try:
                 dst = sqlite3.connect(live, timeout=30)
