@@ -12,12 +12,16 @@ from sqlmodel import Session, select
 from tracker.db import get_engine, writer
 from tracker.models import Cluster, Role, User
 from tracker.ops import backup, demo, migrate, synthetic
-from tracker.services import accounts, audit, handover, handover_import, ledger
+from tracker.services import accounts, audit, changes, handover, handover_import, ledger
 from tracker.services.errors import DomainError
 
 
 def _session() -> Session:
-    return Session(writer(get_engine()), expire_on_commit=False)
+    """A writing session whose changes the audit log says came from this command on the server."""
+    session = Session(writer(get_engine()), expire_on_commit=False)
+    context = click.get_current_context(silent=True)
+    changes.acting(session, changes.Actor(None, "", f"flask {context.info_name}" if context else "flask"))
+    return session
 
 
 @click.command("init-db")

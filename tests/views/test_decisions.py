@@ -10,57 +10,11 @@ from sqlmodel import select
 from werkzeug.http import parse_options_header
 
 from tests.support.ballots import award
+from tests.support.decisions import award_form, decision_form, new_decision
 from tests.support.files import pdf_bytes, png_bytes
 from tests.support.pages import feedback
-from tracker.models import Authority, Award, ClusterYear, Decision, Membership, Proposal
+from tracker.models import Award, ClusterYear, Decision, Membership, Proposal
 from tracker.services import decisions
-
-DECISION = {"number": "1234/QĐ-BKHĐT", "decided_on": "12/03/2020", "signer_name": "Nguyễn Chí Dũng",
-            "signer_title": "Bộ trưởng", "note": "", "version": "0"}
-
-
-@pytest.fixture
-def ministries(db):
-    """Bộ Kế hoạch và Đầu tư until 28/02/2025, then Bộ Tài chính."""
-    finance = Authority(name="Bộ Tài chính", valid_from=date(2025, 3, 1))
-    db.add(finance)
-    db.flush()
-    planning = Authority(name="Bộ Kế hoạch và Đầu tư", valid_to=date(2025, 2, 28), successor_id=finance.id)
-    db.add(planning)
-    db.commit()
-    return {"BKHĐT": planning, "BTC": finance}
-
-
-@pytest.fixture
-def proposed(db, south_east, ministries):
-    """The south-east cluster of 2019 with two submitted proposals: DIZA for the ministry flag, HEPZA for the
-    minister's certificate."""
-    cluster, boards = south_east
-    cluster_year = db.exec(select(ClusterYear).where(ClusterYear.cluster_id == cluster.id)).one()
-    rows = {}
-    for key, code in (("DIZA", "CO_BO"), ("HEPZA", "BK_BO")):
-        rows[key] = Proposal(cluster_year_id=cluster_year.id, board_id=boards[key].id, award_type_id=award(db, code),
-                             status="submitted", submission_number="12/TTr-CTĐ", submission_date=date(2020, 1, 10))
-        db.add(rows[key])
-    db.commit()
-    return cluster, boards, ministries, rows
-
-
-def decision_form(ministries, **changes) -> dict:
-    return {**DECISION, "authority_id": str(ministries["BKHĐT"].id), **changes}
-
-
-def award_form(db, board, code, year="2019") -> dict:
-    return {"board_id": str(board.id), "award_type_id": str(award(db, code)), "year": year, "note": ""}
-
-
-def new_decision(client, db, ministries, **changes) -> Decision:
-    response = client.post("/decisions/new", data=decision_form(ministries, **changes))
-    assert response.status_code == 302, response.get_data(as_text=True)
-    db.rollback()
-    decision = db.exec(select(Decision).order_by(Decision.id.desc())).first()
-    assert response.location.endswith(f"/decisions/{decision.id}")
-    return decision
 
 
 def admin_decision(db, ministries, number="1/QĐ-BKHĐT") -> Decision:

@@ -4,12 +4,9 @@ from fractions import Fraction
 from sqlmodel import select
 
 from tests.support.pages import feedback
+from tests.support.voting import RULE
 from tracker.models import AwardType, VotingRule
 from tracker.services import voting
-
-RULE = {"quorum": "2/3", "threshold": "50%", "base": "members", "strict": "1", "tie_break": "runoff",
-        "second_entry": "y", "citation": "Điều 9 Quy chế hoạt động của Khối", "seats_CO_BO": "1",
-        "seats_BK_BO": "2", "version": "0"}
 
 
 def test_the_rule_page_shows_the_defaults_as_suggestions_and_saves_them(client, login, db, south_east):

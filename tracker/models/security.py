@@ -32,3 +32,7 @@ class AuditEvent(SQLModel, table=True):
     username: str = Field(default="", max_length=64)  # the account named (for a failed login, as typed)
     address: str = Field(default="", max_length=64)
     detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # canonical JSON
+    # A change of data: the record ("board:5") and every record it belongs to, space-separated and space-padded
+    # (" board:5 cluster:2 "), so a record's history is a search for " board:5 ".
+    record: str = Field(default="", max_length=64, index=True)
+    subjects: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

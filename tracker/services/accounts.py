@@ -6,7 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, select
 
 from tracker.models import ApiToken, Cluster, Role, SecretaryCluster, User
 from tracker.rules import passwords
@@ -129,8 +129,11 @@ def _assign(session: Session, user: User, cluster_ids: Iterable[int]) -> None:
         known = set(session.exec(select(Cluster.id).where(Cluster.id.in_(wanted))).all())
         if known != wanted:
             raise DomainError(_l("Choose clusters from the list."), "clusters")
-    session.exec(delete(SecretaryCluster).where(SecretaryCluster.user_id == user.id))
-    for cluster_id in sorted(wanted):
+    held = {row.cluster_id: row for row in session.exec(
+        select(SecretaryCluster).where(SecretaryCluster.user_id == user.id)).all()}
+    for cluster_id in sorted(set(held) - wanted):  # row by row, so the audit log names each change
+        session.delete(held[cluster_id])
+    for cluster_id in sorted(wanted - set(held)):
         session.add(SecretaryCluster(user_id=user.id, cluster_id=cluster_id))
     session.flush()
 

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, select
 
 from tracker.models import (
     Attachment,
@@ -165,8 +165,11 @@ def save_meeting(*, session: Session, cluster_id: int, year: int, meeting_id: in
     meeting.decisions = normalise(data.decisions or "")
     session.add(meeting)
     session.flush()
-    session.exec(delete(MeetingBoard).where(MeetingBoard.meeting_id == meeting.id))
-    for board_id in sorted(set(data.present)):
+    present = set(data.present)
+    held = {row.board_id: row for row in _present_rows(session, meeting.id)}
+    for board_id in sorted(set(held) - present):  # row by row, so the audit log names each change
+        session.delete(held[board_id])
+    for board_id in sorted(present - set(held)):
         session.add(MeetingBoard(meeting_id=meeting.id, board_id=board_id))
     session.flush()
     return meeting
@@ -207,7 +210,9 @@ def delete_meeting(*, session: Session, cluster_id: int, year: int, meeting_id: 
     for attachment in session.exec(select(Attachment).where(Attachment.meeting_id == meeting.id)).all():
         uploads.discard(session, folder, attachment.stored_name)
         session.delete(attachment)
-    session.exec(delete(MeetingBoard).where(MeetingBoard.meeting_id == meeting.id))
+    for row in _present_rows(session, meeting.id):
+        session.delete(row)
+    session.flush()  # the rows first: the unit of work does not know they depend on the meeting
     session.delete(meeting)
     session.flush()
 
@@ -250,3 +255,7 @@ def delete_attachment(*, session: Session, meeting: Meeting, attachment_id: int,
     uploads.discard(session, folder, attachment.stored_name)
     session.delete(attachment)
     session.flush()
+
+
+def _present_rows(session: Session, meeting_id: int) -> list[MeetingBoard]:
+    return list(session.exec(select(MeetingBoard).where(MeetingBoard.meeting_id == meeting_id)).all())

@@ -8,7 +8,7 @@ from sqlmodel import select
 from tracker import labels
 from tracker.auth import ADMIN, access
 from tracker.db import get_session
-from tracker.forms.admin import AwardTypeForm, UserForm
+from tracker.forms.admin import AuditFilterForm, AwardTypeForm, UserForm
 from tracker.forms.fields import ActionForm
 from tracker.models import AwardType, Cluster, SecretaryCluster, User
 from tracker.rules.text import vi_sorted
@@ -160,11 +160,18 @@ def user_sessions(user_id: int):
 @bp.route("/audit")
 @access(ADMIN)
 def audit_log():
-    """The audit log, newest first, a page at a time, optionally of one kind."""
-    kind = request.args.get("kind", "")
-    kind = kind if kind in labels.AUDIT_EVENT else None
-    found = audit.page(get_session(), number=request.args.get("page", 1, type=int), kind=kind)
-    return render_template("admin/audit.html", found=found, kind=kind, kinds=labels.AUDIT_EVENT)
+    """The audit log, newest first, a page at a time, filtered by kind, record (with what belongs to it), account
+    and dates."""
+    form = AuditFilterForm(formdata=request.args)
+    form.kind.choices = [("", _("Every kind")), *labels.choices(labels.AUDIT_EVENT)]
+    where = audit.Filter()
+    if form.validate():
+        where = audit.Filter(kind=form.kind.data or "", record=form.record.data or "",
+                             username=form.username.data or "", since=form.since.data, until=form.until.data)
+    found = audit.page(get_session(), number=request.args.get("page", 1, type=int), where=where)
+    paging = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template("admin/audit.html", found=found, form=form, paging=paging, kinds=labels.AUDIT_EVENT,
+                           read=audit.readable)
 
 
 
