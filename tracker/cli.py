@@ -1,4 +1,5 @@
 """Command-line tasks: migrate, create accounts, load the demo, first start, synthetic data, backups."""
+import sys
 import time
 from pathlib import Path
 
@@ -12,8 +13,16 @@ from sqlmodel import Session, select
 from tracker.db import get_engine, writer
 from tracker.models import Cluster, Role, User
 from tracker.ops import backup, demo, migrate, synthetic
+from tracker.rules.names import plain_username
 from tracker.services import accounts, audit, changes, handover, handover_import, ledger
 from tracker.services.errors import DomainError
+
+DEFAULT_ADMIN = "admin"  # offered at first run; choosing another name makes guessing harder
+
+
+def _interactive() -> bool:
+    """Whether someone at a terminal can answer a question."""
+    return sys.stdin.isatty()
 
 
 def _session() -> Session:
@@ -40,6 +49,9 @@ def init_db() -> None:
 @click.option("--cluster", "clusters", multiple=True, help="Cluster name or id a secretary edits (repeatable).")
 def create_user(username: str, role: str, full_name: str, clusters: tuple[str, ...]) -> None:
     """Create an account and print its one-time password."""
+    if not plain_username(username):
+        raise click.ClickException(f"{username!r}: use 1 to 64 letters without accents, digits, dot, dash and "
+                                   "underscore.")
     with _session() as session:
         ids = [_cluster(session, ref).id for ref in clusters]
         try:
@@ -106,17 +118,30 @@ def seed_demo() -> None:
 
 
 @click.command("first-run")
+@click.option("--admin-name", envvar="TRACKER_FIRST_ADMIN", default=None,
+              help="Username of the first administrator (asked for on a terminal; otherwise 'admin').")
 @with_appcontext
-def first_run() -> None:
-    """On the first start: migrate, load the demo, and create the first administrator."""
+def first_run(admin_name: str | None) -> None:
+    """On the first start: migrate, load the demo, and create the first administrator, under a name chosen here
+    (a guessable name helps whoever guesses passwords)."""
     migrate.upgrade(get_engine())
     with _session() as session:
         if session.exec(select(Cluster.id)).first() is None:
             demo.seed(session)
             click.echo("Demo data loaded (clusters, boards and memberships; assumed data is marked).")
         if session.exec(select(User.id)).first() is None:
-            user, password = accounts.create_user(session=session, username="admin", role=Role.ADMIN,
-                                                  full_name="Quản trị viên")
+            if admin_name is None:
+                admin_name = (click.prompt("Username of the first administrator", default=DEFAULT_ADMIN)
+                              if _interactive() else DEFAULT_ADMIN)
+            admin_name = admin_name.strip()
+            if not plain_username(admin_name):
+                raise click.ClickException(f"{admin_name!r}: use 1 to 64 letters without accents, digits, dot, dash "
+                                           "and underscore.")
+            try:
+                user, password = accounts.create_user(session=session, username=admin_name,
+                                                      role=Role.ADMIN, full_name="Quản trị viên")
+            except DomainError as error:
+                raise click.ClickException(f"{admin_name!r}: {error.message}") from error
             click.echo("")
             click.echo("  First administrator account created.")
             click.echo(f"  Username: {user.username}")

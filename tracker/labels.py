@@ -90,6 +90,7 @@ AUDIT_EVENT = {
     "login": _l("login"),
     "login_failed": _l("failed login"),
     "login_throttled": _l("login refused: too many failures"),
+    "login_unlocked": _l("failed logins forgotten by an administrator"),
     "logout": _l("logout"),
     "session_expired": _l("session expired"),
     "forbidden": _l("access refused"),

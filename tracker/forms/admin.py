@@ -5,6 +5,7 @@ from wtforms import BooleanField, IntegerField
 from wtforms.validators import DataRequired, NumberRange, ValidationError
 
 from tracker.forms.fields import REQUIRED, Choice, Day, IdChecklist, Text, Version, at_most, required
+from tracker.rules.names import plain_username
 
 
 class UserForm(FlaskForm):
@@ -18,7 +19,7 @@ class UserForm(FlaskForm):
 
     def validate_username(self, field):
         """Usernames are simple: letters, digits, dot, dash, underscore."""
-        if field.data and not all(ch.isascii() and (ch.isalnum() or ch in "._-") for ch in field.data):
+        if field.data and not plain_username(field.data):
             raise ValidationError(_l("Use only letters without accents, digits, dot, dash and underscore."))
 
 

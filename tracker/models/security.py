@@ -18,6 +18,7 @@ class LoginFailure(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=64, index=True)  # as typed, lower-cased
     address: str = Field(default="", max_length=64)
+    device: str = Field(default="", max_length=32)  # the nonce of a browser it logged in from before ("" for others)
     at: datetime = Field(default_factory=utcnow, index=True)
 
 

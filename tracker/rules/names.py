@@ -50,3 +50,8 @@ def lookalike(value: str, others: Iterable[tuple[str, T]]) -> T | None:
         if name and confusable(value, name):
             return found
     return None
+
+
+def plain_username(name: str) -> bool:
+    """A username is simple: 1 to 64 letters without accents, digits, dot, dash and underscore."""
+    return 0 < len(name) <= 64 and all(ch.isascii() and (ch.isalnum() or ch in "._-") for ch in name)

@@ -11,8 +11,9 @@ from tracker.db import get_session
 from tracker.forms.admin import AuditFilterForm, AwardTypeForm, UserForm
 from tracker.forms.fields import ActionForm
 from tracker.models import AwardType, Cluster, SecretaryCluster, User
+from tracker.rules import throttle as throttle_rules
 from tracker.rules.text import vi_sorted
-from tracker.services import accounts, audit, catalog, ledger, voting
+from tracker.services import accounts, audit, catalog, ledger, throttle, voting
 from tracker.views._audit import address, note
 from tracker.views._forms import commit, data_for, run_edit, show_errors, write
 
@@ -34,7 +35,8 @@ def users():
     for link in db.exec(select(SecretaryCluster)).all():
         assigned.setdefault(link.user_id, []).append(clusters[link.cluster_id])
     return render_template("admin/users.html", users=rows, assigned=assigned, roles=labels.ACCOUNT_ROLE,
-                           action=ActionForm())
+                           action=ActionForm(), failures=throttle.recent_failures(db),
+                           account_key=throttle_rules.account_key)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -154,6 +156,25 @@ def user_sessions(user_id: int):
         if revoked:
             flash(ngettext("%(num)d API token of %(name)s revoked.", "%(num)d API tokens of %(name)s revoked.",
                            len(revoked), name=user.username), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@access(ADMIN)
+def user_unlock(user_id: int):
+    """Forget the account's failed logins, so no browser is refused for them any more (audited)."""
+    db = get_session()
+    form = ActionForm()
+    if form.validate_on_submit():
+        user = accounts.get_user(db, user_id)
+
+        def unlock():
+            forgotten = throttle.unlock(db, username=user.username)
+            note("login_unlocked", account=user.username, failures=forgotten)
+
+        commit(unlock)
+        flash(_("The failed logins of %(name)s are forgotten: every browser may try again.", name=user.username),
+              "success")
     return redirect(url_for("admin.users"))
 
 

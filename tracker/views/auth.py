@@ -1,7 +1,7 @@
 """Logging in and out, and changing one's own password."""
 import time
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -11,7 +11,7 @@ from tracker.db import get_session
 from tracker.forms.auth import LoginForm, PasswordForm
 from tracker.forms.fields import ActionForm
 from tracker.rules.throttle import Refusal
-from tracker.services import accounts, audit, throttle
+from tracker.services import accounts, audit, devices, throttle
 from tracker.views._audit import address
 from tracker.views._forms import commit, show_errors, write
 
@@ -22,16 +22,19 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 @access(PUBLIC)
 def login():
     """The login form; after login, go where the user was heading if that is on this site. Too many failures
-    for an account refuse the next attempts for a while, before the password is even checked."""
+    for an account refuse the next attempts for a while, before the password is even checked; a browser the
+    account logged in from before (its device cookie) is judged by its own failures only, so guessing from
+    elsewhere never locks the owner out."""
     form = LoginForm(next=request.args.get("next", ""))
     status = 200
     if form.validate_on_submit():
         db = get_session()
-        name, here = form.username.data, address()
-        refusal = throttle.refused(db, username=name, address=here)
+        name, here, secret = form.username.data, address(), current_app.config["SECRET_KEY"]
+        device = devices.nonce_for(secret, request.cookies.get(devices.COOKIE), name)
+        refusal = throttle.refused(db, username=name, address=here, device=device)
         if refusal is not None:
             commit(lambda: audit.record(db, "login_throttled", username=name, address=here,
-                                        detail={"why": str(refusal)}))
+                                        detail={"why": str(refusal), "known_browser": bool(device)}))
             form.password.errors = [THROTTLED[refusal]]
             return render_template("auth/login.html", form=form), 429
         user = accounts.authenticate(session=db, username=name, password=form.password.data)
@@ -41,10 +44,15 @@ def login():
             login_user(user)
             session["login_at"] = session["seen_at"] = int(time.time())
             target = form.next.data
-            return redirect(target if is_safe_next(target) else url_for("main.index"))
+            response = redirect(target if is_safe_next(target) else url_for("main.index"))
+            response.set_cookie(devices.COOKIE, devices.after_login(secret, request.cookies.get(devices.COOKIE),
+                                                                    name),
+                                max_age=devices.MAX_AGE, httponly=True, samesite="Lax",
+                                secure=request.is_secure or bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+            return response
 
         def failed():
-            throttle.record_failure(db, username=name, address=here)
+            throttle.record_failure(db, username=name, address=here, device=device)
             audit.record(db, "login_failed", username=name, address=here)
 
         commit(failed)
@@ -57,8 +65,11 @@ def login():
 THROTTLED = {
     Refusal.ADDRESS: _l("Too many failed attempts for this account from this computer. Wait a minute, then try "
                         "again."),
-    Refusal.ACCOUNT: _l("Too many failed attempts for this account in the last hour. Wait, or ask an "
-                        "administrator to check the account."),
+    Refusal.ACCOUNT: _l("Too many failed attempts for this account in the last hour from computers it has not "
+                        "signed in from. On a computer where you signed in before you can still sign in; otherwise "
+                        "wait an hour, or ask an administrator to unlock the account."),
+    Refusal.DEVICE: _l("Too many failed attempts for this account in this browser in the last hour. Wait an hour, "
+                       "or ask an administrator to unlock the account."),
 }
 
 
