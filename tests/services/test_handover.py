@@ -145,3 +145,23 @@ def test_duplicate_lines_and_a_runoff_of_itself_are_refused(packages, empty):
     paths = [p.path for p in handover_import.check(empty, package)]
     last = len(package["years"][year]["members"]) - 1
     assert f"$.years[{year}].members[{last}]" in paths and f"$.years[{year}].rounds[0].runoff_of" in paths
+
+
+def test_a_board_another_cluster_has_that_year_is_refused_and_names_it(packages, empty):
+    """Issue 14: a package of a cluster cannot bring in, as its member, a board that another cluster of this
+    database has that year; that would open the other cluster's board to this one's secretaries."""
+    south_east = copy.deepcopy(next(p for p in packages if "Đông Nam Bộ" in p["cluster"]["name"]))
+    handover_import.import_cluster(session=empty, document=copy.deepcopy(south_east))
+    empty.commit()
+    rival = copy.deepcopy(south_east)
+    rival["cluster"]["name"] = "Cụm thi đua mượn tên"
+    before = len(empty.exec(select(ClusterYear)).all())
+    with pytest.raises(handover_import.Refused) as refused:
+        handover_import.import_cluster(session=empty, document=rival)
+    first = rival["years"][0]
+    assert refused.value.problems[0].path == "$.years[0].members[0].board"
+    assert south_east["cluster"]["name"] in refused.value.problems[0].message
+    assert len([p for p in refused.value.problems if p.path.startswith("$.years[0].members")]) == len(first["members"])
+    empty.rollback()
+    assert len(empty.exec(select(ClusterYear)).all()) == before
+    assert empty.exec(select(Cluster).where(Cluster.name == "Cụm thi đua mượn tên")).first() is None

@@ -42,6 +42,7 @@ from tracker.paths import DOCS
 from tracker.rules import ballot, portable
 from tracker.rules import rounds as ballot_rules
 from tracker.rules.chain import GENESIS, canonical, link
+from tracker.services import permissions
 from tracker.services.handover import CARRIED, round_label
 from tracker.services.handover import export_cluster as _export
 
@@ -120,7 +121,29 @@ def check(session: Session, document: dict) -> list[Problem]:
     for n, a in enumerate(document["past_awards"]):
         board(a["board"], f"$.past_awards[{n}].board")
         code(a["award"], f"$.past_awards[{n}].award")
-    return problems + _conflicts(session, document)
+    return problems + _conflicts(session, document) + _held_elsewhere(session, document)
+
+
+def _held_elsewhere(session: Session, document: dict) -> list[Problem]:
+    """Members of the file's new years that are another cluster's members that year in this database: a board
+    belongs to one cluster a year, so importing them would give this cluster's secretaries the other's boards
+    (one query per year of the file)."""
+    cluster = session.exec(select(Cluster).where(Cluster.name == document["cluster"]["name"])).first()
+    ids = dict(session.exec(select(Board.short_name, Board.id)).all())
+    problems = []
+    for n, y in enumerate(document["years"]):
+        if cluster is not None and session.exec(select(ClusterYear.id).where(
+                ClusterYear.cluster_id == cluster.id, ClusterYear.year == y["year"])).first() is not None:
+            continue  # a year this database holds is kept as it is, not imported
+        known = {ids[m["board"]]: m for m in y["members"] if m["board"] in ids}
+        elsewhere = permissions.member_elsewhere(session, known, cluster.id if cluster else -1, y["year"])
+        for m, member in enumerate(y["members"]):
+            other = elsewhere.get(ids.get(member["board"]))
+            if other is not None:
+                problems.append(Problem(f"$.years[{n}].members[{m}].board", str(_l(
+                    "“%(board)s” is a member of %(cluster)s in %(year)s in this database; a board belongs to one "
+                    "cluster a year.", board=member["board"], cluster=other.name, year=y["year"]))))
+    return problems
 
 
 def _shape_message(error: jsonschema.ValidationError):
