@@ -30,6 +30,7 @@ from tracker.rules.ballot import Base, Status, TieBreak
 from tracker.rules.pledges import Verdict
 from tracker.rules.reconcile import Outcome
 from tracker.rules.reports import Stage
+from tracker.rules.text import describe_character
 
 # ---- people and bodies ---------------------------------------------------------------------------------------
 
@@ -128,3 +129,9 @@ def vietnamese(table: Mapping, code) -> str:
 def choices(table: Mapping) -> list[tuple[str, object]]:
     """A table as a form's (value, label) options, in the table's order."""
     return [(str(code), label) for code, label in table.items()]
+
+
+def refused_character(ch: str):
+    """The message for a typed text holding an invisible or control character, naming it."""
+    return _l("The text contains an invisible or control character (%(character)s); please retype it.",
+              character=describe_character(ch))

@@ -16,9 +16,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
+from tracker import labels
 from tracker.i18n import format_amount
 from tracker.rules.numbers import NumberError, parse_number
-from tracker.rules.text import describe_character, normalise, refused_character
+from tracker.rules.text import normalise, refused_character
 
 REQUIRED = _l("This field is required.")
 
@@ -45,8 +46,7 @@ class Text(StringField):
         one found."""
         found = refused_character(self.data) if self.data else None
         if found is not None:
-            raise StopValidation(_l("The text contains an invisible or control character (%(character)s); "
-                                    "please retype it.", character=describe_character(found)))
+            raise StopValidation(labels.refused_character(found))
 
 
 class LongText(Text, TextAreaField):

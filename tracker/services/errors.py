@@ -1,7 +1,8 @@
 """Errors a use case raises, each with a message fit to show a user, and the check of one typed text."""
 from flask_babel import lazy_gettext as _l
 
-from tracker.rules.text import has_control_characters, normalise
+from tracker import labels
+from tracker.rules.text import normalise, refused_character
 
 
 class DomainError(Exception):
@@ -42,6 +43,7 @@ def checked_text(value: str | None, *, field: str, limit: int, required=None) ->
         raise DomainError(required, field)
     if len(text) > limit:
         raise DomainError(_l("At most %(max)d characters.", max=limit), field)
-    if has_control_characters(text):
-        raise DomainError(_l("The text contains invisible control characters; please retype it."), field)
+    found = refused_character(text)
+    if found is not None:
+        raise DomainError(labels.refused_character(found), field)
     return text
