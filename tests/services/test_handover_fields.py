@@ -86,7 +86,9 @@ EXCEPTIONS: dict[type, dict[str, str]] = {
     BallotRound: {"id": ID, "cluster_year_id": PARENT, "award_type_id": AWARD,
                   "runoff_of_id": "carried as `runoff_of`, the earlier round's label (2017/CO_BO/1)",
                   "runoff_candidates": "carried as a list of short names instead of the stored JSON list of ids",
-                  "chain_head": CHAIN, "version": VERSION},
+                  "chain_head": CHAIN, "version": VERSION,
+                  "rule": "carried as `rule`, the JSON itself rather than its stored text (optional: a file "
+                          "without it gives the round its year's rule)"},
     BallotRevision: {"id": ID, "round_id": PARENT, "counts": RENAMED_JSON, "result": RENAMED_JSON,
                      "entered_by": USER, "checked_by": USER, "finalised_by": USER},
     BallotEvent: {"id": ID, "round_id": PARENT,

@@ -29,9 +29,13 @@ def test_a_mismatching_second_entry_shows_both_and_blocks(client, db, flag):
     cluster, ids, round_, url = flag
     log_in_as(client, "thu_ky_1")
     assert client.post(url + "/enter", data=form_of(ids, all_votes(ids, BQL4=6))).status_code == 302
-    assert client.get(url + "/check").status_code == 200
+    offered = client.get(url + "/check")  # the person who typed the counts is not offered the second entry
+    assert offered.status_code == 302 and offered.location.endswith(url)
+    assert "không nhìn thấy số liệu" in client.get(url).get_data(as_text=True)  # the page says why
     response = client.post(url + "/check", data=form_of(ids, all_votes(ids, BQL4=6), version=2))
-    assert response.status_code == 422  # the same person cannot check her own entry
+    assert response.status_code == 302  # the same person cannot check her own entry
+    db.expire_all()
+    assert [e.kind for e in ballots.events(db, round_.id)] == ["opened", "entered"]
     log_in_as(client, "thu_ky_2")
     page = client.get(url + "/check").get_data(as_text=True)
     issued = re.search(r'<input[^>]*id="issued"[^>]*>', page).group(0)

@@ -3,7 +3,7 @@ work (pledges, meetings, score sheets) is in `tracker.models.work`, re-exported 
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint, text
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from tracker.models.base import fk, metadata, new_token, utcnow  # noqa: F401 (metadata is re-exported)
@@ -262,6 +262,9 @@ class BallotRound(SQLModel, table=True):
     held_on: date | None = None
     place: str = Field(default="", max_length=300)
     committee: str = Field(default="", max_length=2000)  # the counting committee, one person per line
+    # The voting rule the round was opened with (canonical JSON of rules.voting.rule_json, second entry included):
+    # it counts and checks the round whatever the year's rule says later.
+    rule: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     illustrative: bool = False  # demo figures: the source does not give the counts
     chain_head: str = Field(default="", max_length=64)  # hash of the round's latest event
     version: int = Field(default=1)

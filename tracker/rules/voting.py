@@ -67,3 +67,19 @@ def effective(year: int, saved: Mapping[int, tuple[RuleValues, Mapping[str, int]
         rule, seats = saved[earlier[-1]]
         return Effective(rule, dict(seats), "copied", earlier[-1])
     return Effective(DEFAULT_RULE, dict(DEFAULT_SEATS), "default")
+
+
+def rule_json(rule: RuleValues) -> dict:
+    """A rule as a round keeps it from its opening on (fractions as "2/3"): changing the year's rule later does
+    not change a round already open, its second entry included."""
+    return {"quorum": f"{rule.quorum.numerator}/{rule.quorum.denominator}",
+            "threshold": f"{rule.threshold.numerator}/{rule.threshold.denominator}", "base": rule.base,
+            "strict": rule.strict, "tie_break": rule.tie_break, "second_entry": rule.second_entry,
+            "citation": rule.citation}
+
+
+def rule_from_json(data: Mapping) -> RuleValues:
+    """A rule kept by a round, read back."""
+    return RuleValues(quorum=Fraction(data["quorum"]), threshold=Fraction(data["threshold"]), base=data["base"],
+                      strict=bool(data["strict"]), tie_break=data["tie_break"],
+                      second_entry=bool(data["second_entry"]), citation=data.get("citation", ""))

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from tracker import labels
 from tracker.models import (
@@ -14,6 +14,7 @@ from tracker.models import (
     BallotRevision,
     BallotRound,
     Board,
+    Cluster,
     ClusterYear,
     RoundStatus,
     User,
@@ -21,9 +22,10 @@ from tracker.models import (
 )
 from tracker.rules import ballot
 from tracker.rules import rounds as rules
+from tracker.rules import voting as voting_rules
 from tracker.rules.chain import GENESIS, canonical, link
 from tracker.rules.text import vi_sorted
-from tracker.services import scores, voting, years
+from tracker.services import permissions, scores, voting, years
 from tracker.services.catalog import get
 from tracker.services.errors import DomainError, check_version
 
@@ -71,6 +73,14 @@ def append_event(session: Session, round_: BallotRound, kind: str, user: User | 
     return event
 
 
+def round_rule(session: Session, round_: BallotRound) -> voting_rules.RuleValues:
+    """The rule a round counts and checks under: the one it was opened with (a round opened before rounds kept
+    their rule, and not given one by the migration, follows its year's saved rule)."""
+    if round_.rule:
+        return voting_rules.rule_from_json(json.loads(round_.rule))
+    return voting.rule_values(saved_rule(session, session.get(ClusterYear, round_.cluster_year_id)))
+
+
 def saved_rule(session: Session, cluster_year: ClusterYear) -> VotingRule:
     """The rule saved for the cluster-year; a round is never counted under unsaved suggestions."""
     row = session.exec(select(VotingRule).where(VotingRule.cluster_year_id == cluster_year.id)).first()
@@ -86,7 +96,7 @@ def open_round(*, session: Session, user: User, cluster_id: int, year: int, awar
     cluster_year = years.find(session, cluster_id, year)
     if cluster_year is None:
         raise DomainError(_l("Record the members of %(year)s first; the rule belongs to that year.", year=year))
-    saved_rule(session, cluster_year)
+    rule = voting.rule_values(saved_rule(session, cluster_year))
     award = session.get(AwardType, award_type_id) if award_type_id else None
     if award is None or not award.active:
         raise DomainError(_l("Choose an award type in use."), "award_type_id")
@@ -102,11 +112,12 @@ def open_round(*, session: Session, user: User, cluster_id: int, year: int, awar
     round_ = BallotRound(cluster_year_id=cluster_year.id, award_type_id=award.id, seats=seats,
                          held_on=meeting.held_on or cluster_year.conference_date,
                          place=meeting.place or cluster_year.conference_place, committee=meeting.committee,
-                         illustrative=illustrative)
+                         rule=canonical(voting_rules.rule_json(rule)), illustrative=illustrative)
     session.add(round_)
     session.flush()
     append_event(session, round_, "opened", user, {"cluster_year": cluster_year.id, "year": year,
-                                                   "award": award.code, "number": 1, "seats": seats})
+                                                   "award": award.code, "number": 1, "seats": seats,
+                                                   "rule": voting_rules.rule_json(rule)})
     return round_
 
 
@@ -150,34 +161,106 @@ def result_of(revision: BallotRevision | None) -> rules.StoredResult | None:
 
 @dataclass(frozen=True)
 class Reading:
-    """What a round holds, read once: its revisions, the current one with its counts, and the official result."""
+    """What a round holds, read once for one viewer: its revisions, the current one with its counts, and the
+    official result. Counts waiting for their second entry (or confirmation) are `blind`: only the person who
+    typed them sees them, so `counts` and `result` are None for everyone else."""
 
     revisions: list[BallotRevision]
     current: BallotRevision | None  # the revision the round is at, once counts are entered
-    counts: rules.StoredCounts | None  # the current revision's counts
-    result: rules.StoredResult | None  # the current revision's result, stored or provisional
+    counts: rules.StoredCounts | None  # the current revision's counts (None when blind to this viewer)
+    result: rules.StoredResult | None  # the current revision's result, stored or provisional (None when blind)
     official: BallotRevision | None  # the latest finalised revision
     official_result: rules.StoredResult | None
+    blind: bool = False  # the current counts wait for their check, and this viewer did not type them
+    mismatch: bool = False  # the last second entry did not match: both entries are shown to both
 
 
-def read(session: Session, round_: BallotRound) -> Reading:
-    """The round's revisions, its current counts and result, and the result that counts."""
+BLIND_UNTIL = ("entered", "amended", "check_failed")  # the events that start or end a wait for the second entry
+
+
+def _last_mismatched(session: Session, round_id: int) -> bool:
+    """Whether the round's latest entry was followed by a second entry that did not match (one query)."""
+    kind = session.exec(select(BallotEvent.kind).where(BallotEvent.round_id == round_id,
+                                                       col(BallotEvent.kind).in_(BLIND_UNTIL))
+                        .order_by(col(BallotEvent.seq).desc()).limit(1)).first()
+    return kind == "check_failed"
+
+
+def blind_to(revision: BallotRevision | None, viewer: User | None, *, mismatch: bool) -> bool:
+    """Whether a revision's counts are hidden from `viewer`: typed but not yet checked (or confirmed), by someone
+    else, and no mismatch has shown both entries. An administrator is no exception: she may be the checker."""
+    if revision is None or not revision.counts or revision.checked_at is not None or revision.finalised_at:
+        return False
+    if viewer is not None and getattr(viewer, "id", None) is not None and revision.entered_by == viewer.id:
+        return False
+    return not mismatch
+
+
+def read(session: Session, round_: BallotRound, *, viewer: User | None) -> Reading:
+    """The round's revisions, its current counts and result as `viewer` may see them, and the result that counts.
+    `viewer` None is the system (the demo, a recount), which sees everything."""
     revs = revisions(session, round_.id)
     current, final = current_revision(revs, round_), official(revs)
-    return Reading(revisions=revs, current=current, counts=rules.read_counts(current.counts) if current else None,
-                   result=result_of(current), official=final,
-                   official_result=rules.read_result(final.result) if final else None)
+    mismatch = current is not None and current.checked_at is None and _last_mismatched(session, round_.id)
+    blind = viewer is not None and blind_to(current, viewer, mismatch=mismatch)
+    shown = None if blind else current
+    return Reading(revisions=revs, current=current, counts=rules.read_counts(shown.counts) if shown else None,
+                   result=result_of(shown), official=final,
+                   official_result=rules.read_result(final.result) if final else None, blind=blind,
+                   mismatch=mismatch)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A round whose counts wait for a second entry this user may give."""
+
+    round: BallotRound
+    cluster: Cluster
+    year: int
+    award: AwardType
+    entered_by: str
+    entered_at: datetime | None
+
+
+def waiting_for(session: Session, user: User) -> list[Waiting]:
+    """The rounds waiting for a second entry that `user` may give: in her clusters, entered (or amended) by
+    someone else, under a rule that asks for one (two queries whatever the number of rounds)."""
+    mine = permissions.clusters_of(session, user)
+    query = (select(BallotRound, BallotRevision, ClusterYear, Cluster, AwardType)
+             .join(BallotRevision, (BallotRevision.round_id == BallotRound.id)
+                   & (BallotRevision.revision == BallotRound.revision))
+             .join(ClusterYear, ClusterYear.id == BallotRound.cluster_year_id)
+             .join(Cluster, Cluster.id == ClusterYear.cluster_id)
+             .join(AwardType, AwardType.id == BallotRound.award_type_id)
+             .where(BallotRound.status == RoundStatus.ENTERED)
+             .order_by(ClusterYear.year, Cluster.name, AwardType.precedence, BallotRound.number))
+    if mine is not None:
+        query = query.where(col(ClusterYear.cluster_id).in_(sorted(mine)))
+    rows = [row for row in session.exec(query).all() if row[1].entered_by != user.id]
+    names = dict(session.exec(select(User.id, User.username).where(
+        col(User.id).in_(sorted({r.entered_by for _, r, *_ in rows if r.entered_by})))).all())
+    return [Waiting(round_, cluster, cluster_year.year, award, names.get(revision.entered_by, ""),
+                    revision.entered_at)
+            for round_, revision, cluster_year, cluster, award in rows if _asks_second_entry(round_)]
+
+
+def _asks_second_entry(round_: BallotRound) -> bool:
+    return not round_.rule or voting_rules.rule_from_json(json.loads(round_.rule)).second_entry
 
 
 def elected_higher(session: Session, round_: BallotRound) -> set[int]:
-    """Boards elected (or provisionally elected) for a higher award in the same cluster-year."""
+    """Boards elected for a higher award in the same cluster-year, by counts that are checked at least (counts
+    still waiting for their second entry are blind: they must not show through the candidates of another
+    round)."""
     award = session.get(AwardType, round_.award_type_id)
-    query = (select(BallotRevision, BallotRound.id).join(BallotRound, BallotRevision.round_id == BallotRound.id)
+    query = (select(BallotRevision).join(BallotRound, BallotRevision.round_id == BallotRound.id)
              .join(AwardType, AwardType.id == BallotRound.award_type_id)
              .where(BallotRound.cluster_year_id == round_.cluster_year_id, AwardType.precedence < award.precedence,
-                    BallotRevision.revision == BallotRound.revision, BallotRevision.counts != ""))
+                    col(BallotRevision.checked_at).is_not(None), BallotRevision.counts != "")
+             .order_by(BallotRevision.round_id, BallotRevision.revision))
+    latest = {revision.round_id: revision for revision in session.exec(query).all()}  # the last checked one
     elected: set[int] = set()
-    for revision, _id in session.exec(query).all():
+    for revision in latest.values():
         result = result_of(revision)
         if result is not None:
             elected.update(result.elected)
@@ -239,7 +322,7 @@ def _locked(session: Session, round_id: int, version: int | None, *allowed: Roun
 def _counts(session: Session, round_: BallotRound, figures: rules.Figures) -> dict:
     """Check the figures against the year's members, the round's candidates and the saved rule; store them."""
     cluster_year = session.get(ClusterYear, round_.cluster_year_id)
-    rule = voting.rule_values(saved_rule(session, cluster_year))
+    rule = round_rule(session, round_)
     members = {m.board_id for m in years.memberships(session, cluster_year.id)}
     boards = {b.id: b for b in session.exec(select(Board)).all()}
     check_figures(members, round_.seats, candidates(session, round_, boards), figures)
@@ -274,9 +357,9 @@ def enter(*, session: Session, user: User, round_id: int, version: int | None, f
 
 
 def second_entry_required(session: Session, round_: BallotRound) -> bool:
-    """Whether the cluster-year's rule asks a second person to re-enter the counts (yes until a rule says not)."""
-    rule = session.exec(select(VotingRule).where(VotingRule.cluster_year_id == round_.cluster_year_id)).first()
-    return rule is None or rule.second_entry
+    """Whether the round's rule asks a second person to re-enter the counts: the rule it was opened with, so
+    switching the year's second entry off later does not let anyone skip it."""
+    return round_rule(session, round_).second_entry
 
 
 def check(*, session: Session, user: User, round_id: int, version: int | None,
@@ -347,11 +430,12 @@ def open_runoff(*, session: Session, user: User, round_id: int, version: int | N
     runoff = BallotRound(cluster_year_id=round_.cluster_year_id, award_type_id=round_.award_type_id,
                          number=number + 1, runoff_of_id=round_.id, runoff_candidates=json.dumps(tied),
                          seats=round_.seats - len(result.elected), held_on=round_.held_on, place=round_.place,
-                         committee=round_.committee, illustrative=round_.illustrative)
+                         committee=round_.committee, rule=round_.rule, illustrative=round_.illustrative)
     session.add(runoff)
     session.flush()
     append_event(session, runoff, "opened", user, {"runoff_of": round_.id, "number": runoff.number,
-                                                   "seats": runoff.seats, "candidates": tied})
+                                                   "seats": runoff.seats, "candidates": tied,
+                                                   "rule": json.loads(runoff.rule) if runoff.rule else None})
     return runoff
 
 

@@ -5,8 +5,8 @@ who (the signed-in account, or the actor a command names), from which address, a
 a record's page can list its own history and everything under it.
 
 What is not logged field by field: the audit log itself, the failed-login counter, and bookkeeping a read
-updates (an API token's last use). Secrets (password hashes, session and token hashes) are logged as changed,
-never with their value."""
+updates (an API token's last use). Secrets (password hashes, session and token hashes) and a round's counts
+(blind until their second entry; its own ledger keeps them) are logged as changed, never with their value."""
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -25,7 +25,10 @@ from tracker.models import AuditEvent, utcnow
 from tracker.rules.chain import canonical
 
 UNLOGGED = frozenset({"audit_event", "login_failure", "alembic_version"})
-SECRET = frozenset({("user", "password_hash"), ("user", "session_token"), ("api_token", "token_hash")})
+SECRET = frozenset({("user", "password_hash"), ("user", "session_token"), ("api_token", "token_hash"),
+                    # a round's counts and event payloads are kept by its own chained ledger; logged here they
+                    # would show counts waiting for their second entry to whoever reads the log
+                    ("ballot_revision", "counts"), ("ballot_event", "payload")})
 QUIET = frozenset({("api_token", "last_used_at")})  # a read updates it: not a change of data
 LONGEST = 1000  # characters of a text value kept in the log; longer ones keep their start and a SHA-256
 

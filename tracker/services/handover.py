@@ -250,6 +250,7 @@ def _rounds(loaded: Loaded, cy: ClusterYear, names: Names) -> list:
             "award": names.awards[r.award_type_id], **carried(r),
             "runoff_of": labels.get(r.runoff_of_id),
             "runoff_candidates": [board(b) for b in json.loads(r.runoff_candidates)] if r.runoff_candidates else [],
+            "rule": json.loads(r.rule) if r.rule else None,
             "revisions": [{
                 **carried(v),
                 "counts": portable.counts(json.loads(v.counts), board) if v.counts else None,

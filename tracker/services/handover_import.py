@@ -41,8 +41,9 @@ from tracker.models import (
 from tracker.paths import DOCS
 from tracker.rules import ballot, portable
 from tracker.rules import rounds as ballot_rules
+from tracker.rules import voting as voting_rules
 from tracker.rules.chain import GENESIS, canonical, link
-from tracker.services import permissions
+from tracker.services import permissions, voting
 from tracker.services.handover import CARRIED, round_label
 from tracker.services.handover import export_cluster as _export
 
@@ -393,13 +394,17 @@ class _Writer:
     def rounds(self, cy: ClusterYear, y: dict) -> dict[str, BallotRound]:
         made: dict[str, BallotRound] = {}
         user = self.user_ids.get
+        year_rule = (voting_rules.rule_json(voting.rule_values(VotingRule(**loaded(VotingRule, y["rule"]))))
+                     if y["rule"] else None)  # a file without a round's own rule: the round takes its year's
         for r in sorted(y["rounds"], key=lambda r: r["number"]):
             label = round_label(y["year"], r["award"], r["number"])
             row = self.add(BallotRound(
                 cluster_year_id=cy.id, award_type_id=self.award_ids[r["award"]],
                 runoff_of_id=made[r["runoff_of"]].id if r["runoff_of"] else None,
                 runoff_candidates=json.dumps([self.board(b) for b in r["runoff_candidates"]])
-                if r["runoff_candidates"] else "", **loaded(BallotRound, r)))
+                if r["runoff_candidates"] else "",
+                rule=canonical(r.get("rule") or year_rule) if (r.get("rule") or year_rule) else "",
+                **loaded(BallotRound, r)))
             made[label] = row
             for v in r["revisions"]:
                 self.session.add(BallotRevision(

@@ -42,6 +42,7 @@ from tracker.models import (
     RoundStatus,
     Signature,
     Target,
+    User,
     VotingRule,
 )
 from tracker.rules import rounds
@@ -116,10 +117,14 @@ def _result_text(result: rounds.StoredResult, ctx: _Context) -> str:
     return text
 
 
-def minutes(session: Session, round_: BallotRound, kind: str) -> tuple[str, io.BytesIO]:
-    """The vote-count minutes of the round's current counts (finalised, or a marked draft)."""
+def minutes(session: Session, round_: BallotRound, kind: str, *, viewer: User | None) -> tuple[str, io.BytesIO]:
+    """The vote-count minutes of the round's current counts (finalised, or a marked draft); counts waiting for
+    their second entry are refused to anyone but the person who typed them."""
     ctx = _Context(session, round_)
-    reading = ballots.read(session, round_)
+    reading = ballots.read(session, round_, viewer=viewer)
+    if reading.blind:
+        raise DomainError(_l("The minutes carry the counts: they are available once the second entry matches (or "
+                             "the counts are confirmed)."))
     revision, counts, result = reading.current, reading.counts, reading.result
     if counts is None or result is None:
         raise NotFound  # no counts entered yet: there is nothing to put in minutes

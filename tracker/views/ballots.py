@@ -16,6 +16,7 @@ from tracker.rules import rounds
 from tracker.rules.ballot import format_percent
 from tracker.rules.text import vi_sorted
 from tracker.services import ballots, catalog, eligibility, papers, scores, voting, years
+from tracker.services.errors import DomainError
 from tracker.views._audit import note
 from tracker.views._forms import conflict_message, run_edit, show_errors, write
 from tracker.views._rights import may_edit_cluster
@@ -74,7 +75,7 @@ def detail(cluster_id: int, round_id: int):
     """The round: its status, candidates, counts, result with reasons, history and documents."""
     db, round_, cluster_year, cluster, award = _load(cluster_id, round_id)
     boards = _boards(db)
-    reading = ballots.read(db, round_)
+    reading = ballots.read(db, round_, viewer=current_user)
     provisional = reading.result if reading.result is not None and reading.result.provisional else None
     history = [{"revision": r, "result": outcome_rows(rounds.read_result(r.result), boards)}
                for r in reading.revisions]
@@ -93,7 +94,9 @@ def detail(cluster_id: int, round_id: int):
         tied=reading.official_result.tied if reading.official_result else [], history=history, users=users,
         events=ballots.events(db, round_.id), related=related, step=VersionForm(data={"version": round_.version}),
         status=labels.word(labels.ROUND_STATUS, round_.status),
-        second_entry=ballots.second_entry_required(db, round_),
+        second_entry=ballots.second_entry_required(db, round_), blind=reading.blind, mismatch=reading.mismatch,
+        entered=reading.current if round_.status == RoundStatus.ENTERED else None,
+        typed_by_me=reading.current is not None and reading.current.entered_by == current_user.id,
         can_edit=may_edit_cluster(current_user, cluster_id=cluster_id))
 
 
@@ -110,7 +113,7 @@ def _figures_page(cluster_id: int, round_id: int, mode: str):
     data = None
     if request.method == "GET":
         data = {"version": round_.version}
-        counts = ballots.read(db, round_).counts
+        counts = ballots.read(db, round_, viewer=current_user).counts  # blind to all but the one who typed them
         if mode == "enter":
             data.update(held_on=round_.held_on, place=round_.place, committee=round_.committee)
         if counts is not None and mode in ("enter", "amend"):  # the second entry is typed blind
@@ -120,6 +123,11 @@ def _figures_page(cluster_id: int, round_id: int, mode: str):
     context = {"round": round_, "cluster": cluster, "year": cluster_year.year, "award": award, "mode": mode,
                "candidates": candidates, "members": members}
     if mode == "check":
+        current = ballots.current_revision(ballots.revisions(db, round_.id), round_)
+        if current is not None and current.entered_by == current_user.id and round_.status == RoundStatus.ENTERED:
+            flash(_("You typed these counts: the second entry is given by another secretary of the cluster, "
+                    "without seeing yours."), "warning")
+            return redirect(url_for("ballots.detail", cluster_id=cluster_id, round_id=round_id))
         return _check(db, form, round_, boards, context)
     save = {
         "enter": lambda: ballots.enter(session=db, user=current_user, round_id=round_id, version=form.version.data,
@@ -245,7 +253,8 @@ def runoff(cluster_id: int, round_id: int):
     return _step(cluster_id, round_id, ballots.open_runoff, _("The runoff round is open."))
 
 
-DOCUMENTS = {"minutes": papers.minutes, "ballot": papers.ballot_paper}
+DOCUMENTS = {"minutes": lambda db, round_, kind: papers.minutes(db, round_, kind, viewer=current_user),
+             "ballot": papers.ballot_paper}
 TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
 
 
@@ -257,5 +266,9 @@ def document(cluster_id: int, round_id: int, document: str, kind: str):
     if document == "minutes" and round_.status == RoundStatus.DRAFT:
         flash(_("The minutes need the counts: enter them first."), "warning")
         return redirect(url_for("ballots.detail", cluster_id=cluster_id, round_id=round_id))
-    name, data = DOCUMENTS[document](db, round_, kind)
+    try:
+        name, data = DOCUMENTS[document](db, round_, kind)
+    except DomainError as refused:
+        flash(str(refused.message), "warning")
+        return redirect(url_for("ballots.detail", cluster_id=cluster_id, round_id=round_id))
     return send_file(data, mimetype=TYPES[kind], as_attachment=True, download_name=name)

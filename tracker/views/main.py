@@ -1,4 +1,4 @@
-"""The home page and the language switch."""
+"""The home page, the rounds waiting for a second entry, and the language switch."""
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlmodel import select
@@ -8,6 +8,7 @@ from tracker.db import get_session
 from tracker.forms.main import LanguageForm
 from tracker.models import Board, Cluster, ClusterYear, Membership, Role
 from tracker.rules.text import vi_sorted
+from tracker.services import ballots
 
 bp = Blueprint("main", __name__)
 
@@ -35,7 +36,16 @@ def index():
         if m.role == "head":
             summary[m.cluster_year_id]["head"] = boards[m.board_id]
     return render_template("main/index.html", clusters=clusters, latest=latest, summary=summary,
-                           board_count=len(boards))
+                           board_count=len(boards), waiting=ballots.waiting_for(db, current_user))
+
+
+@bp.route("/second-entries")
+@access(READ)
+def second_entries():
+    """The rounds whose counts wait for a second entry the signed-in secretary may give (typed by someone else,
+    in her clusters)."""
+    db = get_session()
+    return render_template("main/second_entries.html", waiting=ballots.waiting_for(db, current_user))
 
 
 @bp.route("/language", methods=["POST"])
