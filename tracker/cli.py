@@ -130,9 +130,13 @@ def first_run(admin_name: str | None) -> None:
             demo.seed(session)
             click.echo("Demo data loaded (clusters, boards and memberships; assumed data is marked).")
         if session.exec(select(User.id)).first() is None:
-            if admin_name is None:
-                admin_name = (click.prompt("Username of the first administrator", default=DEFAULT_ADMIN)
-                              if _interactive() else DEFAULT_ADMIN)
+            if admin_name is None and _interactive():
+                admin_name = click.prompt("Username of the first administrator", default=DEFAULT_ADMIN)
+            elif admin_name is None:
+                admin_name = DEFAULT_ADMIN
+                click.echo(f"Warning: no terminal to ask for the first administrator's name, so it is "
+                           f"'{DEFAULT_ADMIN}'; a name of your own (--admin-name or TRACKER_FIRST_ADMIN) is harder "
+                           "to guess.", err=True)
             admin_name = admin_name.strip()
             if not plain_username(admin_name):
                 raise click.ClickException(f"{admin_name!r}: use 1 to 64 letters without accents, digits, dot, dash "

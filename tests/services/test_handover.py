@@ -165,3 +165,25 @@ def test_a_board_another_cluster_has_that_year_is_refused_and_names_it(packages,
     empty.rollback()
     assert len(empty.exec(select(ClusterYear)).all()) == before
     assert empty.exec(select(Cluster).where(Cluster.name == "Cụm thi đua mượn tên")).first() is None
+
+
+def test_a_file_cannot_bring_award_lines_for_another_clusters_board_or_decision(db, world, make_user):
+    """Found by the review of issue 14: a tampered package added a past award for another cluster's board
+    (matched to that cluster's proposal) and a line on that cluster's decision, locking its keeper out."""
+    keeper = make_user("thu_ky_khac", "secretary", clusters=[world["other"]])
+    theirs = decisions.save_decision(session=db, decision_id=None, version=None, user=keeper,
+                                     data=decisions.DecisionData(number="9/QĐ-KHAC", decided_on=date(2020, 3, 12),
+                                                                 authority_id=world["authority"].id))
+    codes = {a.code: a.id for a in db.exec(select(AwardType)).all()}
+    decisions.add_award(session=db, user=keeper, decision_id=theirs.id,
+                        line=decisions.AwardLine(world["other_board"].id, codes["CO_BO"], 2019))
+    db.commit()
+    package = json.loads(handover.dumps(handover.export_cluster(db, world["own"].id)))
+    package["past_awards"].append({"board": "OTHER", "award": "BK_BO", "year": 2019, "note": "", "proposed": True})
+    package["decisions"].append({"number": "9/QĐ-KHAC", "decided_on": "2020-03-12",
+                                 "authority": world["authority"].name, "signer_name": "", "signer_title": "",
+                                 "note": "", "awards": [{"board": "OWN", "award": "BK_BO", "year": 2019, "note": "",
+                                                         "proposed": False}]})
+    paths = [p.path for p in handover_import.check(db, package)]
+    assert f"$.past_awards[{len(package['past_awards']) - 1}].board" in paths
+    assert f"$.decisions[{len(package['decisions']) - 1}]" in paths

@@ -2,6 +2,7 @@
 refused the account's owner too, from every address, with no unlock; the first administrator was always
 `admin`. Now a browser the account signed in from before (its device cookie) keeps its own allowance, an
 administrator can unlock, each step is audited, and the first administrator's name is chosen at first run."""
+import unicodedata
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from sqlmodel import Session, select
 from tests.support.accounts import PASSWORD
 from tracker.models import AuditEvent, LoginFailure, User, utcnow
 from tracker.rules import throttle as rules
-from tracker.services import devices
+from tracker.services import accounts, devices
 
 ATTACKER = {"REMOTE_ADDR": "198.51.100.66"}
 
@@ -77,7 +78,7 @@ def test_a_forged_or_copied_device_cookie_counts_as_an_unknown_browser(app, clie
     assert log_in(mais, "mai").status_code == 302  # a genuine cookie, but for another account
     client.set_cookie(devices.COOKIE, mais.get_cookie(devices.COOKIE).value)
     assert log_in(client, "lan").status_code == 429
-    signed = devices.after_login("another secret", None, "lan")  # signed with another key
+    signed = devices.after_login("another secret", None, "lan", accounts.device_stamp(db, "lan"))  # another key
     client.set_cookie(devices.COOKIE, signed)
     assert log_in(client, "lan").status_code == 429
 
@@ -134,3 +135,61 @@ def test_first_run_offers_admin_on_a_terminal(app, runner, monkeypatch):
     result = runner.invoke(args=["first-run"], input="thu_truong\n")
     assert result.exit_code == 0, result.output
     assert "[admin]" in result.output and "Username: thu_truong" in result.output
+
+
+# ---- found by the review of these fixes ---------------------------------------------------------------------
+
+def test_old_device_cookies_count_as_unknown_browsers_after_a_password_reset(app, make_user):
+    """Five browsers where she once signed in do not give five allowances once an administrator reset her
+    password (a reset is for a suspected leak)."""
+    user = make_user("lan", "viewer")
+    jars = []
+    for _ in range(5):
+        browser = app.test_client()
+        assert log_in(browser, "lan").status_code == 302
+        jars.append(browser.get_cookie(devices.COOKIE).value)
+    with Session(app.extensions["engine"]) as fresh:
+        accounts.reset_password(session=fresh, user_id=user.id)
+        fresh.commit()
+    checked = 0
+    for jar in jars:
+        browser = app.test_client()
+        browser.set_cookie(devices.COOKIE, jar)
+        checked += sum(log_in(browser, "lan", "sai").status_code == 422 for _ in range(rules.PER_DEVICE))
+    assert checked <= rules.PER_MINUTE  # counted together, as unknown browsers from one address
+
+
+def test_a_name_differing_only_in_case_is_taken(client, login, make_user):
+    make_user("lan", "viewer")
+    login(as_role="admin", username="quan_tri")
+    response = client.post("/admin/users/new", data={"username": "LAN", "role": "viewer", "full_name": ""})
+    assert response.status_code == 422 and "lan" in response.get_data(as_text=True)
+
+
+def test_spraying_many_accounts_from_one_address_is_slowed(app, db, make_user):
+    now = utcnow()
+    db.add_all([LoginFailure(username=f"tk{i}", address="198.51.100.66", at=now - timedelta(minutes=20))
+                for i in range(rules.PER_ADDRESS)])
+    db.commit()
+    make_user("lan", "viewer")
+    sprayer = app.test_client()
+    assert log_in(sprayer, "lan", environ_base=ATTACKER).status_code == 429
+    assert log_in(app.test_client(), "lan").status_code == 302  # another address is not held up
+
+
+def test_a_login_rehash_is_logged_as_the_account_that_logged_in(app, db, make_user, client):
+    """A hash made before passwords were composed to NFC is replaced at login; the change is hers, even when
+    another account was signed in in this browser before."""
+    nfd = unicodedata.normalize("NFD", "mật khẩu rất dài")
+    hoa = make_user("hoa", "viewer")
+    hoa.password_hash = accounts._hasher().hash(nfd)
+    db.add(hoa)
+    db.commit()
+    make_user("other", "secretary")
+    assert log_in(client, "other").status_code == 302
+    assert log_in(client, "hoa", nfd).status_code == 302
+    with Session(app.extensions["engine"]) as fresh:
+        [line] = fresh.exec(select(AuditEvent).where(AuditEvent.record == f"user:{hoa.id}",
+                                                     AuditEvent.kind == "changed",
+                                                     AuditEvent.address != "")).all()  # not the test's own
+    assert (line.username, line.user_id) == ("hoa", hoa.id)

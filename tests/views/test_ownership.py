@@ -3,6 +3,7 @@ one cluster puts another cluster's board on her own member list, then tries ever
 the board's details, the decision, its scan, its awards, a past award. Each step is refused and no row of any
 table changes (compared table by table, audit lines aside)."""
 import io
+from datetime import date
 
 import pytest
 from sqlmodel import Session, select
@@ -169,3 +170,33 @@ def test_only_an_administrator_moves_a_board(app, db, world, secretary):
     data["version"] = str(int(data["version"]) + 1)  # her save moved the version on
     assert admin.post(f"/boards/{own.id}/edit", data=data).status_code == 302
     assert stored(app, Board, own.id).cluster_id == world["other"].id
+
+
+# ---- found by the review of these fixes ---------------------------------------------------------------------
+
+def test_no_line_can_be_added_to_another_clusters_decision(app, db, world, secretary, make_user):
+    """A line of hers on their decision used to lock its keeper out of her own decision."""
+    keeper = make_user("thu_ky_khac", "secretary", clusters=[world["other"]])
+    theirs = decisions.save_decision(session=db, decision_id=None, version=None, user=keeper,
+                                     data=decisions.DecisionData(number="9/QĐ-KHAC", decided_on=date(2020, 3, 12),
+                                                                 authority_id=world["authority"].id))
+    decisions.add_award(session=db, user=keeper, decision_id=theirs.id,
+                        line=decisions.AwardLine(world["other_board"].id, 1, 2019))
+    db.commit()
+    before = rows(app)
+    response = secretary.post(f"/decisions/{theirs.id}/awards", data={
+        "board_id": str(world["own_board"].id), "award_type_id": "2", "year": "2019", "note": ""})
+    assert response.status_code == 422 and "Cụm khác" in response.get_data(as_text=True)
+    assert rows(app) == before
+    page = secretary.get(f"/decisions/{theirs.id}").get_data(as_text=True)
+    assert f'action="/decisions/{theirs.id}/awards"' not in page
+
+
+def test_another_clusters_board_cannot_be_named_her_boards_successor(app, db, world, secretary):
+    own, other = world["own_board"], world["other_board"]
+    before = rows(app)
+    response = secretary.post(f"/boards/{own.id}/edit", data={
+        "name": own.name, "short_name": own.short_name, "kind": own.kind, "successor_id": str(other.id),
+        "version": str(own.version)})
+    assert response.status_code == 422 and "OTHER" in response.get_data(as_text=True)
+    assert rows(app) == before

@@ -12,6 +12,7 @@ from datetime import timedelta
 PER_MINUTE = 5  # failures of one account name from one address, in browsers it never logged in from, in a minute
 PER_HOUR = 100  # failures of one account name from every browser it never logged in from, in an hour
 PER_DEVICE = 10  # failures of one account name in one browser it logged in from before, in an hour
+PER_ADDRESS = 50  # failures of every account name from one address, in browsers they never logged in from, in an hour
 MINUTE, HOUR = timedelta(minutes=1), timedelta(hours=1)
 KEPT = timedelta(days=1)  # failures older than this are pruned
 
@@ -22,16 +23,19 @@ class Refusal(enum.StrEnum):
     ADDRESS = "address"  # too many failures of this account from this address in the last minute
     ACCOUNT = "account"  # too many failures of this account from unknown browsers in the last hour
     DEVICE = "device"  # too many failures of this account in this (known) browser in the last hour
+    SPRAY = "spray"  # too many failures of any account from this address in the last hour (password spraying)
 
 
 def refusal(*, known_browser: bool, here_last_minute: int = 0, unknown_last_hour: int = 0,
-            this_browser_last_hour: int = 0) -> Refusal | None:
+            this_browser_last_hour: int = 0, address_last_hour: int = 0) -> Refusal | None:
     """Whether the next attempt is refused, and why. A browser the account logged in from before is judged by its
     own failures only."""
     if known_browser:
         return Refusal.DEVICE if this_browser_last_hour >= PER_DEVICE else None
     if unknown_last_hour >= PER_HOUR:
         return Refusal.ACCOUNT
+    if address_last_hour >= PER_ADDRESS:
+        return Refusal.SPRAY
     if here_last_minute >= PER_MINUTE:
         return Refusal.ADDRESS
     return None

@@ -1,4 +1,5 @@
 """Accounts: creating users, passwords (argon2id), enabling, disabling and cluster assignments."""
+import hashlib
 import secrets
 from collections.abc import Iterable
 
@@ -6,7 +7,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from tracker.models import ApiToken, Cluster, Role, SecretaryCluster, User
 from tracker.rules import passwords
@@ -93,9 +94,11 @@ def create_user(
     """Create an account with a one-time password; returns the user and that password."""
     if role not in set(Role):
         raise DomainError(_l("Choose a valid role."), "role")
-    taken = session.exec(select(User).where(User.username == username)).first()
+    # Names differing only in case are one name: failed logins and device cookies are counted under the lower-case
+    # name, so "LAN" beside "lan" would share (and could spend) lan's allowance.
+    taken = session.exec(select(User).where(func.lower(User.username) == username.lower())).first()
     if taken is not None:
-        raise DomainError(_l("The username %(name)s is already taken.", name=username), "username")
+        raise DomainError(_l("The username %(name)s is already taken.", name=taken.username), "username")
     password = one_time_password()
     user = User(username=username, role=role, full_name=full_name, password_hash=hash_password(password))
     session.add(user)
@@ -142,6 +145,13 @@ def assigned_cluster_ids(session: Session, user_id: int) -> set[int]:
     """The clusters a secretary may edit."""
     rows = session.exec(select(SecretaryCluster.cluster_id).where(SecretaryCluster.user_id == user_id))
     return set(rows.all())
+
+
+def device_stamp(session: Session, username: str) -> str:
+    """What binds a device cookie to the account's current password: a digest of its hash ("" for no such account).
+    A password reset or change makes every earlier device cookie of the account an unknown browser's."""
+    found = session.exec(select(User.password_hash).where(User.username == username)).first()
+    return hashlib.sha256(found.encode()).hexdigest()[:16] if found else ""
 
 
 def authenticate(*, session: Session, username: str, password: str) -> User | None:

@@ -158,6 +158,11 @@ def save_board(*, session: Session, board_id: int | None, version: int | None, d
         raise DomainError(next(iter(errors.values()))[0], next(iter(errors)), errors=errors)
     _dates(data.start_date, data.end_date, "end_date")
     _successor(session, Board, board_id, data.successor_id)
+    chosen = session.get(Board, data.successor_id) if data.successor_id is not None else None
+    if (chosen is not None and data.successor_id != (row.successor_id if row is not None else None)
+            and not permissions.may_name_successor(session, user, chosen)):
+        raise DomainError(_l("%(board)s is kept by another cluster: only an administrator names it as a successor "
+                             "(after a merger).", board=chosen.short_name), "successor_id")
     if board_id is not None:
         span = Span(data.start_date, data.end_date)
         years = session.exec(

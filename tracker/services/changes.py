@@ -36,7 +36,7 @@ LONGEST = 1000  # characters of a text value kept in the log; longer ones keep t
 # cluster-year lists every change under it, and a board's history every row that names it.
 OWNERS: Mapping[str, tuple[tuple[str, str], ...]] = {
     "cluster": (("authority_id", "authority"),),
-    "board": (("cluster_id", "cluster"),),
+    "board": (("cluster_id", "cluster"), ("successor_id", "board")),
     "cluster_year": (("cluster_id", "cluster"),),
     "secretary_cluster": (("user_id", "user"), ("cluster_id", "cluster")),
     "membership": (("cluster_year_id", "cluster_year"), ("board_id", "board")),

@@ -320,6 +320,10 @@ def add_award(*, session: Session, user: User | None, decision_id: int, line: Aw
     """Record an award the decision grants (for an achievement year not after the decision's) and pair it with
     the board's proposals of that year."""
     decision = get_decision(session, decision_id, for_update=True)
+    if not permissions.may_add_to_decision(session, user, decision):
+        kept = session.get(Cluster, decision.cluster_id)
+        raise DomainError(_l("This decision is kept by %(cluster)s: its secretaries or an administrator add its "
+                             "lines.", cluster=kept.name if kept else ""), "board_id")
     latest = decision.decided_on.year
     if line.year is not None and line.year > latest:
         raise DomainError(_l("A decision of %(year)s grants awards for %(year)s or earlier years.", year=latest),

@@ -10,7 +10,7 @@ from typing import get_args
 
 import jsonschema
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.models import (
     Authority,
@@ -122,7 +122,38 @@ def check(session: Session, document: dict) -> list[Problem]:
     for n, a in enumerate(document["past_awards"]):
         board(a["board"], f"$.past_awards[{n}].board")
         code(a["award"], f"$.past_awards[{n}].award")
-    return problems + _conflicts(session, document) + _held_elsewhere(session, document)
+    return problems + _conflicts(session, document) + _held_elsewhere(session, document) + _foreign_lines(
+        session, document)
+
+
+def _foreign_lines(session: Session, document: dict) -> list[Problem]:
+    """Award lines the file may not bring: for a board of this database that belonged to another cluster that year
+    (its awards are kept there), or on a decision of this database that another cluster keeps (three queries)."""
+    cluster = session.exec(select(Cluster).where(Cluster.name == document["cluster"]["name"])).first()
+    ours = cluster.id if cluster is not None else None
+    ids = dict(session.exec(select(Board.short_name, Board.id)).all())
+    members = {(m["board"], y["year"]) for y in document["years"] for m in y["members"]}
+    lines = [(f"$.decisions[{n}].awards[{m}]", a) for n, d in enumerate(document["decisions"])
+             for m, a in enumerate(d["awards"])]
+    lines += [(f"$.past_awards[{n}]", a) for n, a in enumerate(document["past_awards"])]
+    owners = permissions.award_owners(session, [(ids[a["board"]], a["year"]) for _, a in lines if a["board"] in ids])
+    names = dict(session.exec(select(Cluster.id, Cluster.name)).all())
+    problems = []
+    for path, a in lines:
+        kept = owners.get((ids.get(a["board"]), a["year"]), set()) if a["board"] in ids else set()
+        if kept and ours not in kept and (a["board"], a["year"]) not in members:
+            problems.append(Problem(f"{path}.board", str(_l(
+                "“%(board)s” belongs to %(cluster)s in %(year)s in this database: its awards of that year are kept "
+                "there.", board=a["board"], cluster=", ".join(sorted(names[c] for c in kept)), year=a["year"]))))
+    stored = {(d.number, d.decided_on): d for d in session.exec(select(Decision).where(
+        col(Decision.number).in_(sorted({d["number"] for d in document["decisions"]})))).all()}
+    for n, d in enumerate(document["decisions"]):
+        row = stored.get((d["number"], _day(d["decided_on"])))
+        if row is not None and d["awards"] and row.cluster_id is not None and row.cluster_id != ours:
+            problems.append(Problem(f"$.decisions[{n}]", str(_l(
+                "The decision %(number)s is kept by %(cluster)s in this database: the file cannot add its lines.",
+                number=d["number"], cluster=names.get(row.cluster_id, "")))))
+    return problems
 
 
 def _held_elsewhere(session: Session, document: dict) -> list[Problem]:
@@ -285,6 +316,7 @@ def import_cluster(*, session: Session, document: dict) -> Report:
         board.cluster_id = cluster.id
         session.add(board)
     report = Report(cluster)
+    writer.cluster_id = cluster.id
     for y in document["years"]:
         existing = session.exec(select(ClusterYear).where(ClusterYear.cluster_id == cluster.id,
                                                           ClusterYear.year == y["year"])).first()
@@ -330,6 +362,7 @@ class _Writer:
         self.user_ids = {u.username: u.id for u in session.exec(select(User)).all()}
         self.authority_ids = {a.name: a.id for a in session.exec(select(Authority)).all()}
         self.board_ids = {b.short_name: b.id for b in session.exec(select(Board)).all()}
+        self.cluster_id: int | None = None  # the file's cluster, once found or made
 
     def add(self, row):
         self.session.add(row)
@@ -454,9 +487,10 @@ class _Writer:
             return
         proposal = None
         if a["proposed"]:
-            candidates = self.session.exec(
+            candidates = self.session.exec(  # the file's cluster's proposals only
                 select(Proposal).join(ClusterYear, ClusterYear.id == Proposal.cluster_year_id)
-                .where(Proposal.board_id == board_id, ClusterYear.year == a["year"])).all()
+                .where(Proposal.board_id == board_id, ClusterYear.year == a["year"],
+                       ClusterYear.cluster_id == self.cluster_id)).all()
             proposal = next((p for p in candidates if p.award_type_id == award_id), candidates[0] if candidates
                             else None)
         self.add(Award(decision_id=decision_id, board_id=board_id, award_type_id=award_id, **loaded(Award, a),

@@ -141,6 +141,22 @@ def recordable_boards(session: Session, user: User | None) -> set[int] | None:
                                                        Board.id.in_(members)))).all())  # type: ignore[union-attr]
 
 
+def may_add_to_decision(session: Session, user: User | None, decision: Decision) -> bool:
+    """Whether the user may add award lines to the decision: an administrator always; a secretary to a decision
+    of her cluster or of the administrators, never to another cluster's (a line there would lock its keeper out
+    of her own decision and cite its number for a board it does not grant)."""
+    mine = clusters_of(session, user)
+    return mine is None or decision.cluster_id is None or decision.cluster_id in mine
+
+
+def may_name_successor(session: Session, user: User | None, successor: Board) -> bool:
+    """Whether the user may name `successor` as a board's successor: an administrator always; a secretary a board
+    of her clusters or nobody's (naming another cluster's board would put her board's awards in its history)."""
+    if clusters_of(session, user) is None:
+        return True
+    return can_edit_board(user, session=session, board_id=successor.id)
+
+
 def may_edit_decision(session: Session, user: User | None, decision: Decision,
                       lines: Iterable[tuple[int, int]]) -> bool:
     """Whether the user may change the decision's own fields or scan, or delete it: an administrator always; a

@@ -17,7 +17,7 @@ def _serialise(session: Session, key: str) -> None:
 
 def refused(session: Session, *, username: str, address: str, device: str = "",
             now: datetime | None = None) -> rules.Refusal | None:
-    """Whether this attempt is refused before its password is checked (one or two counts). `device` is the
+    """Whether this attempt is refused before its password is checked (one count, or three). `device` is the
     nonce of this browser's device cookie for the account ("" when it never logged in here)."""
     now = now or utcnow()
     key = rules.account_key(username)
@@ -31,10 +31,13 @@ def refused(session: Session, *, username: str, address: str, device: str = "",
         return rules.refusal(known_browser=True, this_browser_last_hour=count(
             LoginFailure.device == device[:32], LoginFailure.at > now - rules.HOUR))
     unknown = (LoginFailure.device == "")
+    spraying = session.exec(select(func.count()).select_from(LoginFailure).where(
+        unknown, LoginFailure.address == address[:64], LoginFailure.at > now - rules.HOUR)).one()
     return rules.refusal(known_browser=False,
                          here_last_minute=count(unknown, LoginFailure.address == address[:64],
                                                 LoginFailure.at > now - rules.MINUTE),
-                         unknown_last_hour=count(unknown, LoginFailure.at > now - rules.HOUR))
+                         unknown_last_hour=count(unknown, LoginFailure.at > now - rules.HOUR),
+                         address_last_hour=spraying)
 
 
 def record_failure(session: Session, *, username: str, address: str, device: str = "",

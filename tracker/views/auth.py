@@ -11,7 +11,7 @@ from tracker.db import get_session
 from tracker.forms.auth import LoginForm, PasswordForm
 from tracker.forms.fields import ActionForm
 from tracker.rules.throttle import Refusal
-from tracker.services import accounts, audit, devices, throttle
+from tracker.services import accounts, audit, changes, devices, throttle
 from tracker.views._audit import address
 from tracker.views._forms import commit, show_errors, write
 
@@ -30,7 +30,8 @@ def login():
     if form.validate_on_submit():
         db = get_session()
         name, here, secret = form.username.data, address(), current_app.config["SECRET_KEY"]
-        device = devices.nonce_for(secret, request.cookies.get(devices.COOKIE), name)
+        device = devices.nonce_for(secret, request.cookies.get(devices.COOKIE), name,
+                                   accounts.device_stamp(db, name))
         refusal = throttle.refused(db, username=name, address=here, device=device)
         if refusal is not None:
             commit(lambda: audit.record(db, "login_throttled", username=name, address=here,
@@ -39,6 +40,8 @@ def login():
             return render_template("auth/login.html", form=form), 429
         user = accounts.authenticate(session=db, username=name, password=form.password.data)
         if user is not None:
+            # a rehash at login is the account's own change, whoever was signed in in this browser before
+            changes.acting(db, changes.Actor(user.id, user.username, here))
             commit(lambda: audit.record(db, "login", user=user, address=here))
             session.clear()  # a new session: nothing from before the login carries over
             login_user(user)
@@ -46,7 +49,7 @@ def login():
             target = form.next.data
             response = redirect(target if is_safe_next(target) else url_for("main.index"))
             response.set_cookie(devices.COOKIE, devices.after_login(secret, request.cookies.get(devices.COOKIE),
-                                                                    name),
+                                                                    name, accounts.device_stamp(db, name)),
                                 max_age=devices.MAX_AGE, httponly=True, samesite="Lax",
                                 secure=request.is_secure or bool(current_app.config.get("SESSION_COOKIE_SECURE")))
             return response
@@ -68,6 +71,8 @@ THROTTLED = {
     Refusal.ACCOUNT: _l("Too many failed attempts for this account in the last hour from computers it has not "
                         "signed in from. On a computer where you signed in before you can still sign in; otherwise "
                         "wait an hour, or ask an administrator to unlock the account."),
+    Refusal.SPRAY: _l("Too many failed logins from this computer in the last hour, for several accounts. On a "
+                      "computer where you signed in before you can still sign in; otherwise wait an hour."),
     Refusal.DEVICE: _l("Too many failed attempts for this account in this browser in the last hour. Wait an hour, "
                        "or ask an administrator to unlock the account."),
 }

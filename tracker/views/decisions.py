@@ -13,7 +13,7 @@ from tracker.forms.decisions import AwardForm, DecisionForm, ScanForm
 from tracker.forms.fields import VersionForm
 from tracker.models import Authority, Board, Cluster
 from tracker.rules.text import vi_sorted
-from tracker.services import catalog, decisions, uploads, voting, years
+from tracker.services import catalog, decisions, permissions, uploads, voting, years
 from tracker.services.permissions import can_create_board
 from tracker.views._forms import data_for, run_edit, run_step, submit
 from tracker.views._rights import cluster_choices
@@ -117,11 +117,12 @@ def _detail_page(decision_id: int, *, award: AwardForm | None = None, scan: Scan
     rows = decisions.decision_awards(db, decision.id)
     can_record = _can_record()
     allowed = decisions.recordable_boards(db, current_user) if can_record else set()
-    if can_record and award is None:
+    can_add = can_record and permissions.may_add_to_decision(db, current_user, decision)
+    if can_add and award is None:
         award = _award_form(db, allowed, posted=False, year=decision.decided_on.year - 1)
     removable = decisions.removable(db, current_user, [r.award for r in rows]) if can_record else set()
     return render_template(
-        "decisions/detail.html", decision=decision, authority=authority, rows=rows, can_record=can_record,
+        "decisions/detail.html", decision=decision, authority=authority, rows=rows, can_record=can_add,
         can_change=can_record and decisions.may_edit(db, current_user, decision, [r.award for r in rows], removable),
         can_remove=lambda award: can_record and (removable is None or award.id in removable),
         award=award, scan=scan or ScanForm(formdata=None),
