@@ -4,32 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.support.accounts import PASSWORD
-
-NAMES = ["BQL KKT Ninh Thuận", "BQL Bình Thuận", "BQL Bà Rịa – Vũng Tàu", "DIZA", "BQL Bình Dương",
-         "BQL Bình Phước", "BQL VSIP", "HEPZA", "BQL KKT Tây Ninh"]
-
-
-def fill_counts(page, boards, votes):
-    for board in boards.values():
-        page.locator(f"#present_{board.id}").check()
-    page.locator("#issued").fill("9")
-    page.locator("#returned").fill("9")
-    page.locator("#invalid").fill("0")
-    for field in page.locator("input[id^=votes_]").all():
-        board_id = int(field.get_attribute("id").removeprefix("votes_"))
-        name = next(n for n, b in boards.items() if b.id == board_id)
-        field.fill(str(votes.get(name, 0)))
-
-
-def second_secretary(new_context, live_server):
-    page = new_context().new_page()
-    page.goto(f"{live_server}/auth/login")
-    page.locator("#username").fill("thuky2")
-    page.locator("#password").fill(PASSWORD)
-    page.locator("form:has(#password) button[type=submit]").click()
-    page.wait_for_url(lambda url: "/auth/login" not in url)
-    return page
+from tests.support.browser import NAMES, fill_counts, second_secretary
 
 
 def run_round(page, other, live_server, cluster_id, boards, award_code, votes):
