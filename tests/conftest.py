@@ -74,7 +74,9 @@ def database_url(_template_db, tmp_path):
 def app(database_url, tmp_path):
     """The application on the test database, CSRF off (one module switches it on), cheap password hashing."""
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True,
-                      "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": str(tmp_path / "uploads"), **CHEAP_HASHING})
+                      "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+                      "LEDGER_KEY_DIR": str(tmp_path / "ledger-keys"),
+                      "LEDGER_CHECKPOINTS": str(tmp_path / "ledger-checkpoints.txt"), **CHEAP_HASHING})
     yield app
     app.extensions["engine"].dispose()
 

@@ -108,7 +108,8 @@ def test_restore_on_a_new_installation_creates_the_database(app, db, runner, tmp
     filled(app, db)
     path = written(runner.invoke(args=["backup", str(tmp_path / "backups")]).output)
     new = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'new' / 'tracker.sqlite3'}", "SECRET_KEY": "x",
-                      "TESTING": True, **CHEAP_HASHING})
+                      "TESTING": True, "LEDGER_KEY_DIR": app.config["LEDGER_KEY_DIR"],  # the key, brought along
+                      "LEDGER_CHECKPOINTS": app.config["LEDGER_CHECKPOINTS"], **CHEAP_HASHING})
     (tmp_path / "new").mkdir()
     new.instance_path = str(tmp_path / "new-instance")  # nothing is saved there: there is no database yet
     with new.app_context():  # the db fixture's app context would otherwise be the one the command runs in
@@ -116,6 +117,23 @@ def test_restore_on_a_new_installation_creates_the_database(app, db, runner, tmp
     assert result.exit_code == 0, result.output
     assert "saved in" not in result.output
     assert snapshot(new.extensions["engine"]) == snapshot(app.extensions["engine"])
+    new.extensions["engine"].dispose()
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="a SQLite file that does not exist yet")
+def test_a_backup_restored_without_its_ledger_key_is_refused_saying_so(app, db, runner, tmp_path):
+    """The key is kept apart from the backups: a new installation restores a backup only with the old key."""
+    filled(app, db)
+    path = written(runner.invoke(args=["backup", str(tmp_path / "backups")]).output)
+    new = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'new' / 'tracker.sqlite3'}", "SECRET_KEY": "x",
+                      "TESTING": True, "LEDGER_KEY_DIR": str(tmp_path / "no-keys"), **CHEAP_HASHING})
+    (tmp_path / "new").mkdir()
+    new.instance_path = str(tmp_path / "new-instance")
+    with new.app_context():
+        result = new.test_cli_runner().invoke(args=["restore", str(path)])
+    assert result.exit_code == 1 and "ledger key is missing" in result.output
+    assert not (tmp_path / "new" / "tracker.sqlite3").exists() or snapshot(new.extensions["engine"]) != snapshot(
+        app.extensions["engine"])
     new.extensions["engine"].dispose()
 
 

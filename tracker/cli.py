@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from tracker.db import get_engine, writer
-from tracker.models import Cluster, Role, User
+from tracker.models import Cluster, LedgerSeal, Role, User
 from tracker.ops import backup, demo, migrate, synthetic
 from tracker.rules.names import plain_username
-from tracker.services import accounts, audit, changes, handover, handover_import, ledger
+from tracker.services import accounts, audit, changes, handover, handover_import, ledger, seals
 from tracker.services.errors import DomainError
 
 DEFAULT_ADMIN = "admin"  # offered at first run; choosing another name makes guessing harder
@@ -36,9 +36,19 @@ def _session() -> Session:
 @click.command("init-db")
 @with_appcontext
 def init_db() -> None:
-    """Create or upgrade the database schema to the newest migration (safe to run again)."""
+    """Create or upgrade the database schema to the newest migration (safe to run again); seal the ballot events
+    written before the ledger had seals."""
     migrate.upgrade(get_engine())
+    _seal_legacy()
     click.echo("Database is up to date.")
+
+
+def _seal_legacy() -> None:
+    with _session() as session:
+        sealed = seals.seal_legacy(session)
+        session.commit()
+    if sealed:
+        click.echo(f"{sealed} ballot events written before the ledger had seals are sealed now (docs/ledger.md).")
 
 
 @click.command("create-user")
@@ -125,6 +135,7 @@ def first_run(admin_name: str | None) -> None:
     """On the first start: migrate, load the demo, and create the first administrator, under a name chosen here
     (a guessable name helps whoever guesses passwords)."""
     migrate.upgrade(get_engine())
+    _seal_legacy()
     with _session() as session:
         if session.exec(select(Cluster.id)).first() is None:
             demo.seed(session)
@@ -188,20 +199,58 @@ def db_revision(message: str) -> None:
 
 
 @click.command("verify")
+@click.option("--head", "printed", default=None, metavar="POSITION:CODE",
+              help="Also check that a head printed on a paper (as on the minutes) is a seal of the ledger.")
 @with_appcontext
-def verify() -> None:
-    """Recompute every ballot round's hash chain and finalised result; exit 1 naming the first broken event."""
+def verify(printed: str | None) -> None:
+    """Recompute every seal, every ballot round's hash chain and finalised result, and the checkpoints; exit 1
+    naming the first broken event."""
     session = Session(get_engine())
     try:
         report = ledger.verify(session)
+        found = ledger.head_is_sealed(session, printed) if printed is not None else None
     finally:
         session.close()
+    if printed is not None:
+        click.echo(f"{printed}: " + ("a seal of this ledger." if found else "NOT a seal of this ledger."),
+                   err=not found)
     for problem in report.problems:
         click.echo(str(problem), err=True)
     click.echo(_("%(rounds)d rounds, %(events)d events, %(finalised)d finalised results checked: %(n)d problems.",
                  rounds=report.rounds, events=report.events, finalised=report.finalised, n=len(report.problems)))
-    if report.problems:
+    if report.problems or found is False:
         raise SystemExit(1)
+
+
+@click.command("ledger-head")
+@with_appcontext
+def ledger_head() -> None:
+    """Print the newest seal of the ballot ledger (position:code key id), to keep a copy off site."""
+    with Session(get_engine()) as session:
+        newest = seals.head(session)
+    if newest is None:
+        click.echo("The ledger is empty.")
+        return
+    click.echo(f"{newest[0]}:{newest[1]} (key {newest[2]})")
+
+
+@click.command("ledger-rotate-key")
+@with_appcontext
+def ledger_rotate_key() -> None:
+    """Make a new ledger key for new seals; the old keys are kept so older seals stay verifiable (audited, and
+    written to the checkpoint file)."""
+    try:
+        old, new = seals.rotate()
+    except seals.KeyMissing as error:
+        raise click.ClickException(str(error)) from None
+    with _session() as session:
+        audit.record(session, "ledger_key_rotated", address=session.info["actor"].address,
+                     detail={"old": old, "new": new})
+        newest = session.exec(select(LedgerSeal).order_by(LedgerSeal.position.desc()).limit(1)).first()
+        if newest is not None:
+            seals.checkpoint_after_commit(session, newest, f"key-rotated-to-{new}", None)
+        session.commit()
+    click.echo(f"New ledger key {new} (the old key {old} is kept). Back the folder up apart from the database.")
 
 
 def _backups_dir() -> Path:
@@ -284,5 +333,5 @@ def restore_db(file: Path, yes: bool) -> None:
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (init_db, create_user, seed_demo, first_run, db_revision, verify, export_cluster, import_cluster,
-                    generate_data, backup_db, restore_db):
+                    generate_data, backup_db, restore_db, ledger_head, ledger_rotate_key):
         app.cli.add_command(command)

@@ -35,6 +35,13 @@ DEFAULTS = {
     # only by the test suite (tests/conftest.py, TRACKER_PASSWORD_HASH_COST=test for the apps it serves) so that
     # a login costs microseconds there. Leave it unset in an installation; any other value stops the app at start.
     "PASSWORD_HASH_COST": "production",
+    # The ballot ledger's keys and checkpoints (docs/ledger.md), kept outside the database and backed up apart
+    # from it: LEDGER_KEY (64 hex digits, e.g. from a secrets store) or the key files of LEDGER_KEY_DIR
+    # (None: instance/ledger-keys/, a first key made there when needed); LEDGER_CHECKPOINTS, the file the newest
+    # seal is appended to at each finalisation (None: instance/ledger-checkpoints.txt).
+    "LEDGER_KEY": None,
+    "LEDGER_KEY_DIR": None,
+    "LEDGER_CHECKPOINTS": None,
 }
 
 PASSWORD_HASH_COSTS = ("production", "test")

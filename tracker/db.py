@@ -18,9 +18,10 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def make_engine(url: str, *, busy_timeout_ms: int = 15000) -> Engine:
     """Create an engine; for SQLite, install the pragmas and explicit BEGIN handling. Every session's changes of
     data go to the audit log (`tracker.services.changes`)."""
-    from tracker.services import changes
+    from tracker.services import changes, seals
 
     changes.install()
+    seals.install()
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     engine = create_engine(

@@ -107,6 +107,7 @@ AUDIT_EVENT = {
     "sessions_ended": _l("sessions ended by an administrator"),
     "token_created": _l("API token created"),
     "token_revoked": _l("API token revoked"),
+    "ledger_key_rotated": _l("ledger key rotated"),
     "created": _l("record created"),
     "changed": _l("record changed"),
     "deleted": _l("record deleted"),

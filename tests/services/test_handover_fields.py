@@ -26,6 +26,7 @@ from tracker.models import (
     Decision,
     EligibilityRule,
     Indicator,
+    LedgerSeal,
     LoginFailure,
     Meeting,
     MeetingBoard,
@@ -124,6 +125,8 @@ NOT_CARRIED: dict[type, str] = {
     ApiToken: "personal credentials",
     LoginFailure: "login throttling of this tracker",
     AuditEvent: "this tracker's audit log (the import writes its own line)",
+    LedgerSeal: "each tracker seals under its own key: an imported round's events are sealed by the tracker that "
+                "imports them",
 }
 
 # Where each kind of record sits in docs/handover.schema.json (property names from the top; lists and $refs are

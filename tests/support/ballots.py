@@ -48,7 +48,9 @@ def tamper(db, statement, **params):
     else:
         for name in db.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars().all():
             db.execute(text(f"DROP TRIGGER {name}"))
-    db.execute(text(statement), params)
+    for part in statement.split(";"):  # several statements, in order
+        if part.strip():
+            db.execute(text(part), {k: v for k, v in params.items() if f":{k}" in part})
     db.commit()
 
 

@@ -7,7 +7,7 @@ from sqlmodel import select
 from tests.support.ballots import all_votes, award, figures, run, tamper, through
 from tests.support.pages import feedback, form_of, log_in_as
 from tracker.models import Award, BallotRevision
-from tracker.services import ballots
+from tracker.services import ballots, seals
 
 
 def test_bad_counts_are_refused_beside_their_field_and_nothing_is_saved(client, db, flag):
@@ -62,7 +62,8 @@ def test_papers_carry_the_counts_and_the_head_hash_in_vietnamese(client, db, rev
     pdf = subprocess.run(["pdftotext", "-", "-"], input=response.data, capture_output=True, check=True).stdout
     words = " ".join(pdf.decode().split())
     assert "BIÊN BẢN" in words and "Cờ thi đua của Bộ" in words and "được suy tôn" in words
-    assert round_.chain_head[:20] in words.replace(" ", "")
+    sealed = seals.finalisation_seal(db, round_.id)
+    assert f"{sealed.position}:{sealed.mac[:32]}" in words.replace(" ", "")  # the ledger's seal of the vote
     assert client.get(url + "/minutes.docx").data.startswith(b"PK")
     ballot = client.get(url + "/ballot.pdf")
     assert ballot.status_code == 200 and ballot.headers["Content-Type"] == "application/pdf"

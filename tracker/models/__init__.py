@@ -306,6 +306,22 @@ class BallotEvent(SQLModel, table=True):
     hash: str = Field(max_length=64)
 
 
+class LedgerSeal(SQLModel, table=True):
+    """The seal of one ballot event: an HMAC-SHA-256, under a key kept outside the database, of the event, its
+    round's decisive fields after it and the previous seal, so the seals chain the whole ledger in the order it
+    was written (docs/ledger.md). Append-only: database triggers refuse updates and deletes."""
+
+    __tablename__ = "ledger_seal"
+    position: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})  # 1, 2, 3… in order
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("ballot_event.id"), nullable=False, unique=True))
+    round_id: int  # the event's round and place in it, to name them when the event itself is gone
+    seq: int
+    key_id: str = Field(max_length=16)
+    state: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON: the round's decisive fields then
+    prev_mac: str = Field(max_length=64)
+    mac: str = Field(max_length=64)
+
+
 from tracker.models.awards import *  # noqa: E402,F403 (proposals, decisions, awards, eligibility, re-exported)
 from tracker.models.security import *  # noqa: E402,F403 (failed logins and the audit log, re-exported)
 from tracker.models.work import *  # noqa: E402,F403 (the year's work, re-exported)

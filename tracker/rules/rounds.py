@@ -3,7 +3,7 @@ under, and the tally of them. Everything here is pure: the JSON these functions 
 hashes and what `verify` recounts."""
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -77,6 +77,7 @@ def counts_json(rule: RuleValues, members: Iterable[int], seats: int, figures: F
     """The stored counts of a revision: the rule and members as they were, and the figures. Under the "score"
     tie-break the candidates' agreed score totals are kept too, so the result can be recomputed as it was."""
     counts = {
+        "engine": ENGINE,
         "rule": {"quorum": _fraction(rule.quorum), "threshold": _fraction(rule.threshold), "base": rule.base,
                  "strict": rule.strict, "tie_break": rule.tie_break},
         "members": sorted(members),
@@ -107,10 +108,22 @@ def rule_of(counts: Mapping) -> ballot.Rule:
                        strict=rule["strict"], tie_break=rule["tie_break"])
 
 
+# The version of the counting rules that counts were entered under, stored with them: a later change of how a
+# tally works gets a new number and keeps the old one here, so every past round is recounted as it was counted.
+# Counts stored before the version was kept were counted by version 1.
+ENGINE = 1
+ENGINES = {1: ballot.tally}
+
+
 def tally_counts(counts: Mapping) -> ballot.RoundResult:
-    """Count stored counts under their stored rule (raises ballot.BallotError when they contradict each other)."""
+    """Count stored counts under their stored rule, by the engine they were entered under (raises
+    ballot.BallotError when they contradict each other or name an engine this version does not know)."""
+    version = counts.get("engine", 1)
+    engine = ENGINES.get(version) if isinstance(version, int) and not isinstance(version, bool) else None
+    if engine is None:
+        raise ballot.BallotError(f"counts entered under engine {counts.get('engine')!r}, unknown to this tracker")
     figures = figures_of(counts)
-    return ballot.tally(rule_of(counts), ballot.RoundInput(
+    return engine(rule_of(counts), ballot.RoundInput(
         seats=counts["seats"], members=len(counts["members"]), present=len(figures.present),
         issued=figures.issued, returned=figures.returned, invalid=figures.invalid,
         votes={str(k): v for k, v in figures.votes.items()},
@@ -223,6 +236,30 @@ class StoredResult:
         return [o for o in self.outcomes if o.candidate in chosen]
 
 
+def reworded(result: StoredResult, counts: Mapping | None) -> StoredResult:
+    """The result with its reasons in this version's words, rebuilt from its counts: what decides is unchanged,
+    so a reworded reason never changes a past vote. The stored words stay when the counts cannot be recounted or
+    do not give this result (which `flask verify` reports)."""
+    if counts is None:
+        return result
+    try:
+        recount = result_json(tally_counts(counts))
+    except (ballot.BallotError, KeyError, TypeError, ValueError):
+        return result
+    if comparable(recount) != comparable(_as_json(result)):
+        return result
+    words = {o["candidate"]: (o["reason_vi"], o["reason_en"]) for o in recount["outcomes"]}
+    return replace(result, outcomes=tuple(
+        replace(o, reason_vi=words[o.candidate][0], reason_en=words[o.candidate][1]) if o.candidate in words else o
+        for o in result.outcomes))
+
+
+def _as_json(result: StoredResult) -> dict:
+    return {"quorum_met": result.quorum_met, "valid": result.valid, "elected": list(result.elected),
+            "outcomes": [{"candidate": o.candidate, "votes": o.votes, "share": _fraction(o.share), "passed": o.passed,
+                          "rank": o.rank, "status": o.status} for o in result.outcomes]}
+
+
 def read_counts(text: str | None) -> StoredCounts | None:
     """A revision's stored counts column, read (None when no counts were entered)."""
     return StoredCounts(json.loads(text)) if text else None
@@ -237,8 +274,15 @@ def _fraction(value: Fraction) -> str:
     return f"{value.numerator}/{value.denominator}"
 
 
+DECISIVE = ("quorum_met", "valid", "elected", "outcomes")
+DECISIVE_OUTCOME = ("candidate", "votes", "share", "passed", "rank", "status")
+
+
 def comparable(result: Mapping) -> str:
-    """A result as compared with its recount: outcomes and elected boards in candidate order, since the order of
-    candidates with equal votes follows their ids, which differ from one database to another (hand-over)."""
-    return canonical({**result, "elected": sorted(result.get("elected", [])),
-                      "outcomes": sorted(result.get("outcomes", []), key=lambda o: o["candidate"])})
+    """A result as compared with its recount: only what decides (quorum, valid ballots, elected boards, and each
+    candidate's votes, share, pass, rank and status), never the words of its reasons, which are rebuilt for
+    display and may be reworded; outcomes and elected boards in candidate order, since the order of candidates
+    with equal votes follows their ids, which differ from one database to another (hand-over)."""
+    outcomes = [{key: o.get(key) for key in DECISIVE_OUTCOME} for o in result.get("outcomes", [])]
+    return canonical({**{key: result.get(key) for key in DECISIVE}, "elected": sorted(result.get("elected", [])),
+                      "outcomes": sorted(outcomes, key=lambda o: str(o["candidate"]))})

@@ -25,7 +25,7 @@ from tracker.rules import rounds as rules
 from tracker.rules import voting as voting_rules
 from tracker.rules.chain import GENESIS, canonical, link
 from tracker.rules.text import vi_sorted
-from tracker.services import permissions, scores, voting, years
+from tracker.services import permissions, scores, seals, voting, years
 from tracker.services.catalog import get
 from tracker.services.errors import DomainError, check_version
 
@@ -59,7 +59,9 @@ def _uid(user: User | None) -> int | None:
 
 
 def append_event(session: Session, round_: BallotRound, kind: str, user: User | None, data: dict) -> BallotEvent:
-    """Add an event to the round's chain and move its head."""
+    """Add an event to the round's chain, move its head, and seal it into the ledger (seals.py), with the round's
+    decisive fields as they stand after it: every writer sets them before it appends."""
+    seals.seal_legacy(session)
     seq = (session.exec(select(func.max(BallotEvent.seq)).where(BallotEvent.round_id == round_.id)).one() or 0) + 1
     at = _now()
     payload = canonical({"kind": kind, "round": round_.id, "seq": seq, "revision": round_.revision,
@@ -70,6 +72,8 @@ def append_event(session: Session, round_: BallotRound, kind: str, user: User | 
     session.add(event)
     round_.chain_head = event.hash
     session.add(round_)
+    session.flush()
+    seals.seal(session, [event], {round_.id: round_})
     return event
 
 
@@ -143,13 +147,21 @@ def current_revision(revs: list[BallotRevision], round_: BallotRound) -> BallotR
     return next((r for r in revs if r.revision == round_.revision and r.counts), None)
 
 
+def stored_result(revision: BallotRevision) -> rules.StoredResult | None:
+    """A finalised revision's stored result, its reasons in this version's words (rules.reworded)."""
+    result = rules.read_result(revision.result)
+    if result is None:
+        return None
+    return rules.reworded(result, json.loads(revision.counts) if revision.counts else None)
+
+
 def result_of(revision: BallotRevision | None) -> rules.StoredResult | None:
     """A revision's result: the one stored when it was finalised, else the provisional tally of its counts (None
     without counts, or when the stored counts contradict each other)."""
     if revision is None:
         return None
     if revision.result:
-        return rules.read_result(revision.result)
+        return stored_result(revision)
     counts = rules.read_counts(revision.counts)
     if counts is None:
         return None
@@ -206,7 +218,7 @@ def read(session: Session, round_: BallotRound, *, viewer: User | None) -> Readi
     shown = None if blind else current
     return Reading(revisions=revs, current=current, counts=rules.read_counts(shown.counts) if shown else None,
                    result=result_of(shown), official=final,
-                   official_result=rules.read_result(final.result) if final else None, blind=blind,
+                   official_result=stored_result(final) if final else None, blind=blind,
                    mismatch=mismatch)
 
 
@@ -397,7 +409,8 @@ def finalise(*, session: Session, user: User, round_id: int, version: int | None
     revision.result, revision.finalised_by, revision.finalised_at = canonical(result), _uid(user), _now()
     round_.status = RoundStatus.FINALISED
     session.add(revision)
-    append_event(session, round_, "finalised", user, {"counts": counts, "result": result})
+    event = append_event(session, round_, "finalised", user, {"counts": counts, "result": result})
+    seals.checkpoint_after_commit(session, seals.seal_of(session, event.id), "finalised", round_.id)
     return round_
 
 

@@ -24,7 +24,7 @@ from sqlmodel import SQLModel
 from tracker.models import AuditEvent, utcnow
 from tracker.rules.chain import canonical
 
-UNLOGGED = frozenset({"audit_event", "login_failure", "alembic_version"})
+UNLOGGED = frozenset({"audit_event", "login_failure", "alembic_version", "ledger_seal"})  # seals: their own record
 SECRET = frozenset({("user", "password_hash"), ("user", "session_token"), ("api_token", "token_hash"),
                     # a round's counts and event payloads are kept by its own chained ledger; logged here they
                     # would show counts waiting for their second entry to whoever reads the log

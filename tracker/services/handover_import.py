@@ -43,7 +43,7 @@ from tracker.rules import ballot, portable
 from tracker.rules import rounds as ballot_rules
 from tracker.rules import voting as voting_rules
 from tracker.rules.chain import GENESIS, canonical, link
-from tracker.services import permissions, voting
+from tracker.services import permissions, seals, voting
 from tracker.services.handover import CARRIED, round_label
 from tracker.services.handover import export_cluster as _export
 
@@ -303,6 +303,7 @@ def import_cluster(*, session: Session, document: dict) -> Report:
     problems = check(session, document)
     if problems:
         raise Refused(problems)
+    seals.seal_legacy(session)  # an older database's events are sealed before the file's are added after them
     writer = _Writer(session)
     writer.authorities(document["authorities"])
     new_boards = writer.boards(document["boards"])
@@ -327,6 +328,8 @@ def import_cluster(*, session: Session, document: dict) -> Report:
         report.created.append(y["year"])
     writer.awards(document["decisions"], document["past_awards"])
     session.flush()
+    if writer.events:  # the file's events join the ledger, sealed in the file's order under this tracker's key
+        seals.seal(session, writer.events)
     return report
 
 
@@ -363,6 +366,7 @@ class _Writer:
         self.authority_ids = {a.name: a.id for a in session.exec(select(Authority)).all()}
         self.board_ids = {b.short_name: b.id for b in session.exec(select(Board)).all()}
         self.cluster_id: int | None = None  # the file's cluster, once found or made
+        self.events: list[BallotEvent] = []  # the events written, in order, to be sealed
 
     def add(self, row):
         self.session.add(row)
@@ -454,6 +458,7 @@ class _Writer:
                 event = BallotEvent(round_id=row.id, seq=e["seq"], kind=e["kind"], user_id=user(e["user"]),
                                     at=_time(e["at"]), payload=payload, prev_hash=prev, hash=link(prev, payload))
                 self.session.add(event)
+                self.events.append(event)
                 prev = event.hash
             row.chain_head = prev if r["events"] else ""
         return made

@@ -49,7 +49,7 @@ from tracker.rules import rounds
 from tracker.rules.authorities import name_on
 from tracker.rules.ballot import format_percent
 from tracker.rules.text import vi_key, vi_sorted
-from tracker.services import ballots, decisions, years
+from tracker.services import ballots, decisions, seals, years
 from tracker.services.errors import DomainError, NotFound
 
 RENDER = {("minutes", "docx"): minutes_doc.minutes_docx, ("minutes", "pdf"): minutes_doc.minutes_pdf,
@@ -117,6 +117,16 @@ def _result_text(result: rounds.StoredResult, ctx: _Context) -> str:
     return text
 
 
+def _seal_footer(session: Session, round_: BallotRound) -> str:
+    """The minutes' proof: the ledger seal of the round's finalisation, checkable with one command."""
+    if round_.status != RoundStatus.FINALISED:
+        return ""
+    sealed = seals.finalisation_seal(session, round_.id)
+    if sealed is None:
+        return f"Mã kiểm chứng (SHA-256): {round_.chain_head}"
+    return f"Mã niêm phong sổ sự kiện: {sealed.position}:{sealed.mac[:32]}"  # flask verify --head checks it
+
+
 def minutes(session: Session, round_: BallotRound, kind: str, *, viewer: User | None) -> tuple[str, io.BytesIO]:
     """The vote-count minutes of the round's current counts (finalised, or a marked draft); counts waiting for
     their second entry are refused to anyone but the person who typed them."""
@@ -158,7 +168,7 @@ def minutes(session: Session, round_: BallotRound, kind: str, *, viewer: User | 
         signatures=(("TRƯỞNG BAN KIỂM PHIẾU", committee[0][0] if committee else ""),
                     ("THƯ KÝ", committee[1][0] if len(committee) > 1 else "")),
         recipients=("Các đơn vị thành viên Khối;", "Lưu: VT."),
-        footer=(f"Mã kiểm chứng (SHA-256): {round_.chain_head}" if round_.status == RoundStatus.FINALISED else ""))
+        footer=_seal_footer(session, round_))
     return ctx.filename("minutes", kind), io.BytesIO(RENDER["minutes", kind](doc))
 
 

@@ -13,7 +13,7 @@ from tracker.forms.fields import ActionForm
 from tracker.models import AwardType, Cluster, SecretaryCluster, User
 from tracker.rules import throttle as throttle_rules
 from tracker.rules.text import vi_sorted
-from tracker.services import accounts, audit, catalog, ledger, throttle, voting
+from tracker.services import accounts, audit, catalog, ledger, seals, throttle, voting
 from tracker.views._audit import address, note
 from tracker.views._forms import commit, data_for, run_edit, show_errors, write
 
@@ -240,5 +240,7 @@ def _edit_award_type(award_type_id: int | None):
 def ledger_check():
     """Recompute every ballot chain and finalised result, as `flask --app tracker verify` does."""
     db = get_session()
+    newest = seals.head(db)
     return render_template("admin/ledger.html", report=ledger.verify(db),
+                           head=f"{newest[0]}:{newest[1]}" if newest else None,
                            clusters={r.id: (r, c) for r, c in ledger.round_places(db)})

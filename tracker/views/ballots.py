@@ -77,7 +77,7 @@ def detail(cluster_id: int, round_id: int):
     boards = _boards(db)
     reading = ballots.read(db, round_, viewer=current_user)
     provisional = reading.result if reading.result is not None and reading.result.provisional else None
-    history = [{"revision": r, "result": outcome_rows(rounds.read_result(r.result), boards)}
+    history = [{"revision": r, "result": outcome_rows(ballots.stored_result(r) if r.result else None, boards)}
                for r in reading.revisions]
     users = {u.id: u.username for u in db.exec(select(User)).all()}
     related = db.exec(select(BallotRound).where(BallotRound.cluster_year_id == round_.cluster_year_id,

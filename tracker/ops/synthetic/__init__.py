@@ -12,14 +12,15 @@ from datetime import date
 from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from tracker.models import Authority, AwardType, Board, Cluster, Decision
+from tracker.models import Authority, AwardType, BallotEvent, BallotRound, Board, Cluster, Decision
 from tracker.ops.demo import AUTHORITIES
 from tracker.ops.synthetic import catalogue
 from tracker.ops.synthetic.maker import ClusterMaker, Plan, stages
 from tracker.ops.synthetic.votes import Authorities, Decisions
 from tracker.ops.synthetic.writer import Writer
+from tracker.services import seals
 from tracker.services.errors import DomainError
 from tracker.services.years import MAX_YEAR, MIN_YEAR
 
@@ -81,9 +82,18 @@ def generate(*, session: Session, clusters: int, boards_per_cluster: int, years:
     merging = set()
     if years >= 2 and boards_per_cluster >= 4:
         merging = set(rng.sample(range(clusters), min(clusters, max(1, round(clusters * boards_per_cluster / 100)))))
+    seals.seal_legacy(session)
+    before = session.exec(select(func.max(BallotEvent.id))).one() or 0
     for index in range(clusters):
         ClusterMaker(plan, index, stage=progress[index], merge=index in merging).run()
-    return Summary(writer.finish(), first, last_year, seed)
+    summary = Summary(writer.finish(), first, last_year, seed)
+    # The generated events join the ledger like any others: sealed in the order they were written.
+    made = list(session.exec(select(BallotEvent).where(BallotEvent.id > before).order_by(BallotEvent.id)).all())
+    if made:
+        rounds = {r.id: r for r in session.exec(select(BallotRound).where(
+            col(BallotRound.id).in_(sorted({e.round_id for e in made})))).all()}
+        seals.seal(session, made, rounds)
+    return summary
 
 
 def _refuse_existing(session: Session, boards: int, digits: int) -> None:
