@@ -90,7 +90,10 @@ def _cluster(session: Session, ref: str) -> Cluster:
 def export_cluster(cluster: str, year: int | None, output: str) -> None:
     """Write a cluster's hand-over package (JSON, docs/handover.schema.json) to a file."""
     with _session() as session:
-        document = handover.export_cluster(session, _cluster(session, cluster).id, year)
+        try:
+            document = handover.export_cluster(session, _cluster(session, cluster).id, year)
+        except DomainError as refused:
+            raise click.ClickException(str(refused.message)) from None
     with open(output, "w", encoding="utf-8") as handle:
         handle.write(handover.dumps(document))
     click.echo(f"Wrote {output}: {len(document['years'])} years.")
@@ -248,7 +251,7 @@ def ledger_rotate_key() -> None:
                      detail={"old": old, "new": new})
         newest = session.exec(select(LedgerSeal).order_by(LedgerSeal.position.desc()).limit(1)).first()
         if newest is not None:
-            seals.checkpoint_after_commit(session, newest, f"key-rotated-to-{new}", None)
+            seals.checkpoint_after_commit(session, newest, f"key-rotated-to-{new}", of_round=False)
         session.commit()
     click.echo(f"New ledger key {new} (the old key {old} is kept). Back the folder up apart from the database.")
 

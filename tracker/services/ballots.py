@@ -1,6 +1,7 @@
 """Ballot rounds: open, enter the counts, check them by a second entry, finalise, amend, open a runoff.
 Every step appends a hash-chained event; this module is the only writer of rounds, revisions and events."""
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -64,8 +65,11 @@ def append_event(session: Session, round_: BallotRound, kind: str, user: User | 
     seals.seal_legacy(session)
     seq = (session.exec(select(func.max(BallotEvent.seq)).where(BallotEvent.round_id == round_.id)).one() or 0) + 1
     at = _now()
+    # A random nonce in every payload: the chain's hashes, shown on the round page and in the audit log, then
+    # cannot be tried against guessed counts to learn figures still waiting for their second entry.
     payload = canonical({"kind": kind, "round": round_.id, "seq": seq, "revision": round_.revision,
-                         "user": user.username if user else None, "at": at.isoformat(), "data": data})
+                         "user": user.username if user else None, "at": at.isoformat(), "data": data,
+                         "nonce": secrets.token_hex(16)})
     prev = round_.chain_head or GENESIS
     event = BallotEvent(round_id=round_.id, seq=seq, kind=kind, user_id=_uid(user), at=at,
                         payload=payload, prev_hash=prev, hash=link(prev, payload))
@@ -160,7 +164,7 @@ def result_of(revision: BallotRevision | None) -> rules.StoredResult | None:
     without counts, or when the stored counts contradict each other)."""
     if revision is None:
         return None
-    if revision.result:
+    if revision.result and revision.finalised_at is not None:  # a result counts only once finalised
         return stored_result(revision)
     counts = rules.read_counts(revision.counts)
     if counts is None:
@@ -404,14 +408,31 @@ def finalise(*, session: Session, user: User, round_id: int, version: int | None
     """Lock the checked counts and store their result; from now on only an amendment changes them."""
     round_ = _locked(session, round_id, version, RoundStatus.CHECKED)
     revision = _current(session, round_)
+    if canonical(_checked_counts(session, round_)) != revision.counts:
+        raise DomainError(_l("The stored counts are not those entered and checked: they were changed outside the "
+                             "tracker. Nothing is finalised; run the ledger check."))
     counts = rules.read_counts(revision.counts).data
     result = rules.result_json(rules.tally_counts(counts))
     revision.result, revision.finalised_by, revision.finalised_at = canonical(result), _uid(user), _now()
     round_.status = RoundStatus.FINALISED
     session.add(revision)
-    event = append_event(session, round_, "finalised", user, {"counts": counts, "result": result})
-    seals.checkpoint_after_commit(session, seals.seal_of(session, event.id), "finalised", round_.id)
+    append_event(session, round_, "finalised", user, {"counts": counts, "result": result})
     return round_
+
+
+def _checked_counts(session: Session, round_: BallotRound):
+    """The counts of the round's current revision as its ledger last recorded them entered, when a check
+    followed (None otherwise)."""
+    counts, checked = None, False
+    for event in events(session, round_.id):
+        payload = json.loads(event.payload)
+        if payload.get("revision") != round_.revision:
+            continue
+        if payload["kind"] in ("entered", "amended"):
+            counts, checked = payload["data"].get("counts"), False
+        elif payload["kind"] == "checked":
+            checked = True
+    return counts if checked else None
 
 
 def amend(*, session: Session, user: User, round_id: int, version: int | None, figures: rules.Figures,

@@ -5,6 +5,7 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from tracker.models import (
@@ -26,6 +27,7 @@ from tracker.models import (
     Pledge,
     Proposal,
     ProposalEvent,
+    RoundStatus,
     Score,
     Seats,
     Signature,
@@ -36,6 +38,7 @@ from tracker.models import (
 from tracker.rules import portable
 from tracker.rules.numbers import plain
 from tracker.services.catalog import get
+from tracker.services.errors import DomainError
 
 FORMAT, VERSION = "emulation-award-tracker/cluster", 1
 BOARD_FIELDS = ("short_name", "name", "kind", "province", "address", "phone", "fax", "email", "website",
@@ -89,6 +92,18 @@ def value(v):
     return v
 
 
+def _waiting(session: Session, cluster_year_ids: list[int]) -> list[str]:
+    """The rounds of these cluster-years whose current counts are typed but not yet checked, as labels."""
+    if not cluster_year_ids:
+        return []
+    rows = session.exec(select(BallotRound, ClusterYear.year, AwardType.code)
+                        .join(ClusterYear, ClusterYear.id == BallotRound.cluster_year_id)
+                        .join(AwardType, AwardType.id == BallotRound.award_type_id)
+                        .where(col(BallotRound.cluster_year_id).in_(cluster_year_ids),
+                               BallotRound.status == RoundStatus.ENTERED)).all()
+    return sorted(round_label(year, code, round_.number) for round_, year, code in rows)
+
+
 def carried(row) -> dict:
     """The columns a row's kind of record carries as they are (CARRIED), as JSON values."""
     return {name: value(getattr(row, name)) for name in CARRIED[type(row)]}
@@ -116,16 +131,23 @@ class Names:
         return self.users.get(user_id) if user_id is not None else None
 
 
-def export_cluster(session: Session, cluster_id: int, year: int | None = None) -> dict:
+def export_cluster(session: Session, cluster_id: int, year: int | None = None, *, blind_refused: bool = True) -> dict:
     """The cluster's records (every year, or one): members, rules, pledge and targets, meetings, score sheet,
     ballot rounds with their versions and event log, proposals; the decisions and awards for its members' years;
-    and the boards and authorities they name. Each kind of record is read once for all the years."""
+    and the boards and authorities they name. Each kind of record is read once for all the years. Refused while a
+    round waits for its second entry (its counts are blind: the file would show them); `blind_refused` False
+    only for the importer's own comparison, which shows nothing."""
     cluster = get(session, Cluster, cluster_id)
     names = Names(session)
     query = select(ClusterYear).where(ClusterYear.cluster_id == cluster_id).order_by(ClusterYear.year)
     if year is not None:
         query = query.where(ClusterYear.year == year)
     cluster_years = session.exec(query).all()
+    waiting = _waiting(session, [cy.id for cy in cluster_years]) if blind_refused else []
+    if waiting:
+        raise DomainError(_l("A round waits for its second entry (%(rounds)s): its counts cannot leave the tracker "
+                             "before they are checked. Give or finish the second entry, then download again.",
+                             rounds=", ".join(waiting)))
     loaded = Loaded(session, [cy.id for cy in cluster_years])
     years_out = [_year(loaded, cy, names) for cy in cluster_years]
     members = {(m["board"], y["year"]) for y in years_out for m in y["members"]}

@@ -75,19 +75,38 @@ class Report:
     kept: list[int] = field(default_factory=list)  # years the database already held
 
 
+MAX_DEPTH = 32  # the format nests about 10 deep; more is a file made to exhaust the reader
+
+
 def parse(data: bytes | str) -> dict:
-    """The JSON document of a hand-over file (Refused when it is not JSON)."""
+    """The JSON document of a hand-over file (Refused when it is not JSON, or nested deeper than the format)."""
     try:
         document = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise Refused([Problem("$", str(_l("This file is not a JSON document.")))]) from None
     if not isinstance(document, dict):
         raise Refused([Problem("$", str(_l("This file is not a hand-over package.")))])
+    if _depth(document) > MAX_DEPTH:
+        raise Refused([Problem("$", str(_l("This file nests its records deeper than the format does.")))])
     return document
+
+
+def _depth(value) -> int:
+    """How deep lists and objects nest (counted without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def check(session: Session, document: dict) -> list[Problem]:
     """Every problem of the file, with its JSON path; empty when it can be imported."""
+    if not isinstance(document, dict) or _depth(document) > MAX_DEPTH:
+        return [Problem("$", str(_l("This file nests its records deeper than the format does.")))]
     schema = json.loads(Path(SCHEMA_PATH).read_text(encoding="utf-8"))
     shape = sorted(jsonschema.Draft202012Validator(schema).iter_errors(document), key=lambda e: e.json_path)
     if shape:
@@ -260,10 +279,96 @@ def _check_year(y: dict, path: str, board, code, need) -> None:
         for n, signature in enumerate(y["pledge"]["signatures"]):
             member(signature["board"], f"{path}.pledge.signatures[{n}].board")
     for n, r in enumerate(y["rounds"]):
+        _check_round(y["year"], r, f"{path}.rounds[{n}]", members, need)
         for m, v in enumerate(r["revisions"]):
             if v["counts"] and v["result"]:
                 need(_recounts(v["counts"], v["result"]), f"{path}.rounds[{n}].revisions[{m}].result",
                      _l("This result is not what its counts give."))
+
+
+STATUS_NEEDS = {"draft": None, "entered": "entered_at", "checked": "checked_at", "finalised": "finalised_at"}
+
+
+def _check_round(year: int, r: dict, path: str, members: set[str], need) -> None:
+    """A round whose versions, status and events agree, naming only members of the year, as the tracker writes
+    them: whatever does not would break the ledger, a page or the API once imported."""
+    label = round_label(year, r["award"], r["number"])
+    revisions, events = r["revisions"], r["events"]
+    need([v["revision"] for v in revisions] == list(range(1, len(revisions) + 1)), f"{path}.revisions",
+         _l("The versions of the counts are numbered 1, 2, 3… in order."))
+    need(r["revision"] == max(len(revisions), 1), f"{path}.revision",
+         _l("The round's version is not its last version of the counts."))
+    last = revisions[-1] if revisions else None
+    stamp = STATUS_NEEDS[r["status"]]
+    need((last is None or not last["counts"]) if stamp is None else bool(last and last["counts"] and last[stamp]),
+         f"{path}.status", _l("The round's status does not match its last version of the counts."))
+    if r["status"] in ("entered", "checked") and last is not None:
+        need(not last["finalised_at"] and (r["status"] == "checked" or not last["checked_at"]), f"{path}.status",
+             _l("The round's status does not match its last version of the counts."))
+    for m, v in enumerate(revisions):
+        where = f"{path}.revisions[{m}]"
+        need(bool(v["finalised_at"]) == bool(v["result"]), f"{where}.result",
+             _l("A finalised version has its result, and only a finalised version has one."))
+        need(not v["finalised_at"] or bool(v["counts"]), f"{where}.counts", _l("A finalised version has its counts."))
+        if v["counts"]:
+            for key in ("members", "present"):
+                for name in v["counts"][key]:
+                    need(name in members, f"{where}.counts.{key}", _l("“%(name)s” is not a member of this year.",
+                                                                      name=name))
+            for name in v["counts"]["votes"]:
+                need(name in members, f"{where}.counts.votes", _l("“%(name)s” is not a member of this year.",
+                                                                  name=name))
+        for name in sorted(_names_in({"result": v["result"]}) - members):
+            need(False, f"{where}.result", _l("“%(name)s” is not a member of this year.", name=name))
+    for m, name in enumerate(r["runoff_candidates"]):
+        need(name in members, f"{path}.runoff_candidates[{m}]", _l("“%(name)s” is not a member of this year.",
+                                                                   name=name))
+    need(bool(events), f"{path}.events", _l("A round has its event log, from its opening on."))
+    need([e["seq"] for e in events] == list(range(1, len(events) + 1)), f"{path}.events",
+         _l("The events are numbered 1, 2, 3… in order."))
+    if events:
+        need(events[0]["kind"] == "opened", f"{path}.events[0].kind", _l("A round's first event is its opening."))
+    finalised = {}
+    for m, e in enumerate(events):
+        need(e["round"] == label, f"{path}.events[{m}].round", _l("This event belongs to another round (%(label)s).",
+                                                                   label=e["round"]))
+        need(e["revision"] <= max(len(revisions), 1), f"{path}.events[{m}].revision",
+             _l("No such version of the counts."))
+        if e["kind"] == "finalised":
+            finalised[e["revision"]] = (m, e["data"])
+        named = _names_in(e["data"])
+        for name in sorted(named - members):
+            need(False, f"{path}.events[{m}].data", _l("“%(name)s” is not a member of this year.", name=name))
+        if "runoff_of" in e["data"]:
+            need(e["data"]["runoff_of"] == r["runoff_of"], f"{path}.events[{m}].data.runoff_of",
+                 _l("This runoff names another earlier round than its own."))
+    for m, v in enumerate(revisions):
+        event = finalised.get(v["revision"])
+        if v["finalised_at"] and v["counts"] and v["result"]:
+            need(event is not None and canonical(event[1].get("counts")) == canonical(v["counts"])
+                 and _same_result(event[1].get("result"), v["result"]), f"{path}.revisions[{m}]",
+                 _l("This finalised version differs from its finalisation in the event log."))
+        elif event is not None:
+            need(False, f"{path}.events[{event[0]}]", _l("The event log finalises a version that is not finalised."))
+
+
+def _names_in(data: dict) -> set[str]:
+    """The boards an event's data names (in counts, figures, a result, a runoff's candidates)."""
+    names = set(data.get("candidates") or [])
+    for key in ("counts", "figures"):
+        part = data.get(key) or {}
+        names |= set(part.get("members", [])) | set(part.get("present", [])) | set(part.get("votes", {}))
+        names |= set(part.get("scores", {}))
+    result = data.get("result") or {}
+    names |= set(result.get("elected", [])) | {o["candidate"] for o in result.get("outcomes", [])}
+    return names
+
+
+def _same_result(first, second) -> bool:
+    try:
+        return ballot_rules.comparable(first) == ballot_rules.comparable(second)
+    except (AttributeError, KeyError, TypeError):
+        return False
 
 
 def _recounts(counts: dict, result: dict) -> bool:
@@ -283,7 +388,7 @@ def _conflicts(session: Session, document: dict) -> list[Problem]:
     cluster = session.exec(select(Cluster).where(Cluster.name == document["cluster"]["name"])).first()
     if cluster is None:
         return []
-    stored = _export(session, cluster.id)
+    stored = _export(session, cluster.id, blind_refused=False)  # compared here, never shown
     rounds = {round_label(y["year"], r["award"], r["number"]): r for y in stored["years"] for r in y["rounds"]}
     problems = []
     for n, y in enumerate(document["years"]):

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from tracker.models import BallotEvent, BallotRevision, BallotRound, ClusterYear, LedgerSeal
+from tracker.models import AwardType, BallotEvent, BallotRevision, BallotRound, ClusterYear, LedgerSeal
 from tracker.rules import rounds as rules
 from tracker.rules.ballot import BallotError
 from tracker.rules.chain import GENESIS, Link, canonical, first_break
@@ -54,9 +54,10 @@ def round_places(session: Session) -> list[tuple[BallotRound, ClusterYear]]:
                              .join(ClusterYear, ClusterYear.id == BallotRound.cluster_year_id)).all())
 
 
-def verify(session: Session, *, checkpoints: Path | None = None) -> Report:
+def verify(session: Session, *, checkpoints: Path | None = None, newer_allowed: bool = False) -> Report:
     """Recompute every seal, chain and finalised result and look up the checkpoints (of `checkpoints`, by default
-    the configured file: the one this database's finalisations write); at most one problem per round."""
+    the configured file: the one this database's seals write; `newer_allowed` for a backup, older than the
+    newest checkpoints); at most one problem per round."""
     rounds = session.exec(select(BallotRound).order_by(BallotRound.id)).all()
     by_round: dict[int, list[BallotEvent]] = {r.id: [] for r in rounds}
     for event in session.exec(select(BallotEvent).order_by(BallotEvent.round_id, BallotEvent.seq)).all():
@@ -65,7 +66,7 @@ def verify(session: Session, *, checkpoints: Path | None = None) -> Report:
     for revision in session.exec(select(BallotRevision).where(BallotRevision.finalised_at.is_not(None))
                                  .order_by(BallotRevision.round_id, BallotRevision.revision)).all():
         finalised.setdefault(revision.round_id, []).append(revision)
-    sealed = _check_seals(session, rounds, by_round, checkpoints)
+    sealed = _check_seals(session, rounds, by_round, checkpoints, newer_allowed)
     problems, flagged = sealed
     for round_ in rounds:
         # the round's own chain and recounts first (they name a careless edit precisely), then its seals
@@ -89,8 +90,19 @@ SEAL_PROBLEMS = {
 }
 
 
+def _current_checkpoints(lines: list) -> list:
+    """The checkpoint lines that still speak for the ledger: a restore of an older backup (a "restored" line)
+    supersedes the earlier lines beyond the head it restored."""
+    kept: list = []
+    for line in lines:
+        if not isinstance(line, int) and line.what == "restored":
+            kept = [k for k in kept if isinstance(k, int) or k.position <= line.position]
+        kept.append(line)
+    return kept
+
+
 def _check_seals(session: Session, rounds: list[BallotRound], by_round: dict[int, list[BallotEvent]],
-                 checkpoints: Path | None) -> tuple[list[Problem], dict[int, Problem]]:
+                 checkpoints: Path | None, newer_allowed: bool) -> tuple[list[Problem], dict[int, Problem]]:
     """The ledger's seal chain: problems of the ledger as a whole (a missing seal, a checkpoint no longer in the
     ledger, naming its round when it has one), and one problem per round at most."""
     events = {e.id: e for group in by_round.values() for e in group}
@@ -104,6 +116,11 @@ def _check_seals(session: Session, rounds: list[BallotRound], by_round: dict[int
                                     "TRACKER_LEDGER_KEY)"))], {}
     problems: dict[int | None, Problem] = {}
     general: list[Problem] = []
+    versions: dict[int, list[BallotRevision]] = {}
+    for revision in session.exec(select(BallotRevision)).all():
+        versions.setdefault(revision.round_id, []).append(revision)
+    years = {cy.id: cy for cy in session.exec(select(ClusterYear)).all()}
+    codes = dict(session.exec(select(AwardType.id, AwardType.code)).all())
 
     def flag(round_id: int | None, seq: int, code: str) -> None:
         if round_id is None:
@@ -138,10 +155,15 @@ def _check_seals(session: Session, rounds: list[BallotRound], by_round: dict[int
             flag(item.round_id, item.seq, "unsealed")
     for round_ in rounds:
         seq, state = last_state.get(round_.id, (0, None))
-        if state is not None and canonical(state) != canonical(seals.round_state(round_)):
+        now = seals.round_state(round_, versions.get(round_.id, []), years.get(round_.cluster_year_id),
+                                codes.get(round_.award_type_id))
+        if state is not None and canonical(state) != canonical(now):
             flag(round_.id, seq, "state")
     by_position = {row.position: row for row in seal_rows}
-    for line in seals.read_checkpoints(checkpoints):
+    newest = seal_rows[-1].position if seal_rows else 0
+    for line in _current_checkpoints(seals.read_checkpoints(checkpoints)):
+        if not isinstance(line, int) and newer_allowed and line.position > newest:
+            continue  # a copy taken before these seals were made (a backup being checked)
         if isinstance(line, int):
             general.append(Problem(None, line, _l("line %(n)d of the checkpoint file cannot be read", n=line)))
             continue
@@ -158,11 +180,25 @@ def _check_round(round_: BallotRound, events: list[BallotEvent], finalised: list
     broken = first_break(links, round_.chain_head)
     if broken is not None:
         return Problem(round_.id, broken.seq, CHAIN_PROBLEMS[broken.problem])
-    stamps = {}
+    stamps, typed, checked = {}, {}, set()
     for event in events:
         payload = json.loads(event.payload)
-        if payload["kind"] == "finalised":
+        if payload["kind"] in ("entered", "amended"):
+            typed[payload["revision"]] = payload["data"].get("counts")  # the latest entry of each revision
+            checked.discard(payload["revision"])
+        elif payload["kind"] == "checked":
+            checked.add(payload["revision"])
+        elif payload["kind"] == "finalised":
             stamps[payload["revision"]] = (event.seq, payload["data"])
+            if payload["revision"] not in checked or canonical(typed.get(payload["revision"])) != canonical(
+                    payload["data"].get("counts")):
+                return Problem(round_.id, event.seq, _l("revision %(r)d was finalised with counts other than those "
+                                                         "entered and checked", r=payload["revision"]))
+    done = {revision.revision for revision in finalised}
+    for number, (seq, _data) in stamps.items():
+        if number not in done:
+            return Problem(round_.id, seq, _l("revision %(r)d is finalised in the ledger but not in the stored "
+                                              "counts", r=number))
     for revision in finalised:
         if revision.revision not in stamps:
             return Problem(round_.id, len(events), _l("revision %(r)d is finalised but its finalisation was never "

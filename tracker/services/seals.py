@@ -9,18 +9,21 @@ import hmac
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, func, text
 from sqlmodel import Session, col, select
 
-from tracker.models import BallotEvent, BallotRound, LedgerSeal
+from tracker.models import AwardType, BallotEvent, BallotRevision, BallotRound, ClusterYear, LedgerSeal
 from tracker.rules.chain import GENESIS, canonical
 
 ROUND_FIELDS = ("id", "cluster_year_id", "award_type_id", "number", "runoff_of_id", "runoff_candidates", "seats",
-                "status", "revision", "rule", "illustrative", "chain_head")  # what decides about a round
+                "status", "revision", "rule", "illustrative", "chain_head", "held_on", "place",
+                "committee")  # what decides about a round, and what its minutes print
+REVISION_FIELDS = ("revision", "reason", "counts", "result", "entered_by", "entered_at", "checked_by", "checked_at",
+                   "finalised_by", "finalised_at")
 
 
 class KeyMissing(RuntimeError):
@@ -110,9 +113,34 @@ def rotate() -> tuple[str, str]:
     return old, _new_key(_folder())
 
 
-def round_state(round_: BallotRound) -> dict:
-    """The decisive fields of a round, as a seal covers them."""
-    return {name: getattr(round_, name) for name in ROUND_FIELDS}
+def round_state(round_: BallotRound, revisions: list[BallotRevision], cluster_year: ClusterYear | None,
+                award_code: str | None) -> dict:
+    """What a seal covers of a round: its decisive fields and those its minutes print, its cluster and year, its
+    award, and a digest of every version of its counts (who entered, checked and finalised them, when, and
+    why an amendment was made)."""
+    state = {name: _plain(getattr(round_, name)) for name in ROUND_FIELDS}
+    versions = [{name: _plain(getattr(r, name)) for name in REVISION_FIELDS}
+                for r in sorted(revisions, key=lambda r: r.revision)]
+    state.update(cluster=cluster_year.cluster_id if cluster_year else None,
+                 year=cluster_year.year if cluster_year else None, award=award_code,
+                 revisions=hashlib.sha256(canonical(versions).encode()).hexdigest())
+    return state
+
+
+def state_of(session: Session, round_: BallotRound) -> dict:
+    """A round's state as a seal covers it, read from the database (two or three queries)."""
+    revisions = list(session.exec(select(BallotRevision).where(BallotRevision.round_id == round_.id)).all())
+    award = session.get(AwardType, round_.award_type_id)
+    return round_state(round_, revisions, session.get(ClusterYear, round_.cluster_year_id),
+                       award.code if award else None)
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        return _utc(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def event_record(event: BallotEvent) -> dict:
@@ -160,11 +188,13 @@ def seal(session: Session, events: list[BallotEvent], rounds: dict[int, BallotRo
     ring = keyring()
     _serialise(session)
     position, prev = _head(session)
-    made = None
+    made, states = None, {}
     for item in events:
         round_ = (rounds or {}).get(item.round_id) or session.get(BallotRound, item.round_id)
         position += 1
-        state = round_state(round_)
+        if round_.id not in states:
+            states[round_.id] = state_of(session, round_)
+        state = states[round_.id]
         mac = ring.mac(ring.current, seal_message(position, prev, event_record(item), state))
         made = LedgerSeal(position=position, event_id=item.id, round_id=item.round_id, seq=item.seq,
                           key_id=ring.current, state=canonical(state),
@@ -172,13 +202,16 @@ def seal(session: Session, events: list[BallotEvent], rounds: dict[int, BallotRo
         session.add(made)
         prev = mac
     session.flush()
+    if made is not None:  # the newest seal goes outside the database once this transaction has committed
+        checkpoint_after_commit(session, made, events[-1].kind)
     return made
 
 
 def seal_legacy(session: Session) -> int:
     """Seal the events written before the ledger had seals, in their stored order, once: only while no seal
-    exists (afterwards an unsealed event is one written behind the application's back). How many."""
-    if session.exec(select(func.count()).select_from(LedgerSeal)).one():
+    exists and nothing was ever checkpointed (afterwards an unsealed event is one written behind the
+    application's back, and a ledger whose seals were all deleted is never sealed again). How many."""
+    if session.exec(select(func.count()).select_from(LedgerSeal)).one() or read_checkpoints():
         return 0
     events = list(session.exec(select(BallotEvent).order_by(BallotEvent.id)).all())
     if not events:
@@ -199,12 +232,24 @@ def head(session: Session) -> tuple[int, str, str] | None:
 _PENDING = "tracker.ledger.checkpoints"
 
 
-def checkpoint_after_commit(session: Session, seal_row: LedgerSeal, what: str, round_id: int | None) -> None:
-    """Append a checkpoint line once this transaction has committed (never for a change that did not land)."""
+def checkpoint_after_commit(session: Session, seal_row: LedgerSeal, what: str, *, of_round: bool = True) -> None:
+    """Append a checkpoint line once this transaction has committed (never for a change that did not land): the
+    newest seal of each transaction that seals, so cutting off the newest events is seen too."""
+    where = f"{seal_row.round_id} {seal_row.seq}" if of_round else "- -"
     session.info.setdefault(_PENDING, []).append(
         (checkpoint_file(), f"{seal_row.position} {seal_row.mac} {seal_row.key_id} "
-                            f"{datetime.now(UTC).isoformat(timespec='seconds')} {what} "
-                            f"{seal_row.round_id if round_id else '-'} {seal_row.seq if round_id else '-'}\n"))
+                            f"{datetime.now(UTC).isoformat(timespec='seconds')} {what} {where}\n"))
+
+
+def mark_restored(session: Session) -> None:
+    """Write that the database was restored from a backup with this head: the checkpoints written before beyond
+    it belonged to the database it replaced (which is kept aside by the restore)."""
+    newest = session.exec(select(LedgerSeal).order_by(col(LedgerSeal.position).desc()).limit(1)).first()
+    position, mac, key_id = (newest.position, newest.mac, newest.key_id) if newest else (0, GENESIS, "-")
+    session.info.setdefault(_PENDING, []).append(
+        (checkpoint_file(), f"{position} {mac} {key_id} {datetime.now(UTC).isoformat(timespec='seconds')} "
+                            "restored - -\n"))
+    _write_checkpoints(session)
 
 
 def _write_checkpoints(session: Session) -> None:
@@ -229,8 +274,9 @@ class Checkpoint:
     position: int
     mac: str
     key_id: str
-    round_id: int | None = None  # the round finalised (none for a key rotation)
+    round_id: int | None = None  # the round of the sealed event (none for a key rotation or a restore)
     seq: int | None = None
+    what: str = ""  # the event's kind, "restored" or "key-rotated-to-…"
 
 
 def read_checkpoints(path: Path | None = None) -> list[Checkpoint | int]:
@@ -245,7 +291,8 @@ def read_checkpoints(path: Path | None = None) -> list[Checkpoint | int]:
             continue
         try:
             where = [int(part) if part.isdigit() else None for part in parts[5:7]] + [None, None]
-            found.append(Checkpoint(number, int(parts[0]), parts[1], parts[2], where[0], where[1]))
+            found.append(Checkpoint(number, int(parts[0]), parts[1], parts[2], where[0], where[1],
+                                    parts[4] if len(parts) > 4 else ""))
         except (IndexError, ValueError):
             found.append(number)
     return found

@@ -11,6 +11,7 @@ from tracker.auth import ADMIN, READ, access
 from tracker.db import get_session
 from tracker.models import Cluster
 from tracker.services import catalog, handover, handover_import
+from tracker.services.errors import DomainError
 from tracker.views._audit import note
 from tracker.views._forms import write
 
@@ -30,7 +31,11 @@ def download(cluster_id: int):
     """The cluster's records as a hand-over package."""
     db = get_session()
     cluster = catalog.get(db, Cluster, cluster_id)
-    document = handover.export_cluster(db, cluster.id)
+    try:
+        document = handover.export_cluster(db, cluster.id)
+    except DomainError as refused:
+        flash(str(refused.message), "warning")
+        return redirect(url_for("clusters.detail", cluster_id=cluster.id))
     return send_file(io.BytesIO(handover.dumps(document).encode()), mimetype="application/json",
                      as_attachment=True, download_name=f"ban-giao-cum-{cluster.id}.json")
 

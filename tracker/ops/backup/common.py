@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from tracker.ops import migrate
-from tracker.services import ledger
+from tracker.services import ledger, seals
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 DUMP_HEADER = b"PGDMP"
@@ -189,8 +189,10 @@ def head_revision() -> str:
 
 
 def verify_ledger(engine: Engine, connection: Connection | None = None) -> ledger.Report:
+    """The ledger of a backup (or of the database it was restored into): checkpoints written after the backup was
+    taken are newer than it, not missing from it."""
     with Session(connection if connection is not None else engine) as session:
-        return ledger.verify(session)
+        return ledger.verify(session, newer_allowed=True)
 
 
 def after_restore(engine: Engine, revision: str) -> Check:
@@ -207,6 +209,10 @@ def after_restore(engine: Engine, revision: str) -> Check:
         tables = count_rows(connection)
     head = head_revision()
     migrated = f"backup at revision {revision}, migrated to {head}; " if revision != head else ""
-    return Check(head, tables, [], verify_ledger(engine), f"{migrated}ledger verified on the restored database")
+    report = verify_ledger(engine)
+    if not report.problems:
+        with Session(engine) as session:
+            seals.mark_restored(session)  # later checkpoints beyond the restored head no longer speak for it
+    return Check(head, tables, [], report, f"{migrated}ledger verified on the restored database")
 
 
