@@ -17,7 +17,7 @@ from tracker.ops import migrate
 from tracker.rules.voting import RuleValues
 from tracker.services import voting
 
-pytest_plugins = ["tests.support.world", "tests.support.reports"]
+pytest_plugins = ["tests.support.world", "tests.support.reports", "tests.support.handover_fuzz"]
 
 
 def pytest_configure(config):

@@ -142,3 +142,18 @@ def test_cutting_off_the_newest_round_is_caught(db, review):
     tamper(db, "DELETE FROM ledger_seal WHERE round_id = :r; DELETE FROM ballot_event WHERE round_id = :r;"
                "DELETE FROM ballot_revision WHERE round_id = :r; DELETE FROM ballot_round WHERE id = :r", r=newest.id)
     assert caught(db) != []
+
+
+@pytest.mark.parametrize("stored", ["null", "[]", "{}", "not json", '{"elected": 3}'])
+def test_a_result_that_is_not_one_is_reported_and_no_page_breaks(app, db, review, client, make_user, stored):
+    """Finding 5: a finalised revision whose result was null made verify die with a traceback and the round
+    page, the ledger page and the API answer 500."""
+    cluster, _ids, _first, _second = review
+    round_ = finalised(db, review, BQL4=6, BQL2=3)
+    tamper(db, "UPDATE ballot_revision SET result = :s WHERE round_id = :r", s=stored, r=round_.id)
+    assert round_.id in [r for r, _s in caught(db)]
+    make_user("quan_tri", "admin")
+    assert client.post("/auth/login", data={"username": "quan_tri", "password": PASSWORD}).status_code == 302
+    for url in (f"/clusters/{cluster.id}/ballots/{round_.id}", "/admin/ledger", "/api/v1/results",
+                f"/clusters/{cluster.id}/years/2017", f"/clusters/{cluster.id}/ballots/{round_.id}/minutes.pdf"):
+        assert client.get(url).status_code in (200, 302, 404), url  # never 500

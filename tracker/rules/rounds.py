@@ -236,6 +236,24 @@ class StoredResult:
         return [o for o in self.outcomes if o.candidate in chosen]
 
 
+def unchecked_finalisation(payloads: Iterable[Mapping]) -> int | None:
+    """The index of the first "finalised" event whose counts are not those last entered (or amended) for its
+    revision and then checked, in a round's events in order; None when every finalisation follows its check."""
+    typed: dict = {}
+    checked: set = set()
+    for index, payload in enumerate(payloads):
+        revision, data = payload.get("revision"), payload.get("data") or {}
+        if payload.get("kind") in ("entered", "amended"):
+            typed[revision] = data.get("counts")
+            checked.discard(revision)
+        elif payload.get("kind") == "checked":
+            checked.add(revision)
+        elif payload.get("kind") == "finalised":
+            if revision not in checked or canonical(typed.get(revision)) != canonical(data.get("counts")):
+                return index
+    return None
+
+
 def reworded(result: StoredResult, counts: Mapping | None) -> StoredResult:
     """The result with its reasons in this version's words, rebuilt from its counts: what decides is unchanged,
     so a reworded reason never changes a past vote. The stored words stay when the counts cannot be recounted or
@@ -261,13 +279,28 @@ def _as_json(result: StoredResult) -> dict:
 
 
 def read_counts(text: str | None) -> StoredCounts | None:
-    """A revision's stored counts column, read (None when no counts were entered)."""
-    return StoredCounts(json.loads(text)) if text else None
+    """A revision's stored counts column, read (None when no counts were entered, or when what is stored is not
+    counts: a page then shows none, and `flask verify` names the round)."""
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+        figures_of(data)
+        data["rule"], data["members"], data["seats"]  # noqa: B018 (every part a page reads is there)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return StoredCounts(data)
 
 
 def read_result(text: str | None) -> StoredResult | None:
-    """A revision's stored result column, read (None when the revision was never finalised)."""
-    return StoredResult.of(json.loads(text)) if text else None
+    """A revision's stored result column, read (None when the revision was never finalised, or when what is stored
+    is not a result: a page then shows none, and `flask verify` names the round)."""
+    if not text:
+        return None
+    try:
+        return StoredResult.of(json.loads(text))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def _fraction(value: Fraction) -> str:

@@ -303,13 +303,15 @@ def results(session: Session, *, page: PageRequest, year: int | None = None, clu
         query = query.where(AwardType.code == award)
     found = _page(session, query, BallotRound.id, page)
     stored = {row[0]: read_result(row[-1]) for row in found.items}
-    board_ids = {o.candidate for result in stored.values() for o in result.outcomes}
+    board_ids = {o.candidate for result in stored.values() if result is not None for o in result.outcomes}
     names = {b_id: (short, name) for b_id, short, name in session.exec(
         select(Board.id, Board.short_name, Board.name).where(col(Board.id).in_(board_ids))).all()} if board_ids else {}
     items = []
     for (round_id, number, runoff_of, seats, status, illustrative, cy_year, cid, cname, code, revision,
          finalised_at, _result) in found.items:
         result = stored[round_id]
+        if result is None:  # a stored result that cannot be read is left out (flask verify names its round)
+            continue
         elected = set(result.elected)
         items.append({
             "id": round_id, "cluster": {"id": cid, "name": cname}, "year": cy_year, "award": code, "number": number,

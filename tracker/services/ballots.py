@@ -454,7 +454,7 @@ def open_runoff(*, session: Session, user: User, round_id: int, version: int | N
     """Open a runoff among the boards tied at the last seat of a finalised round, for the seats left."""
     round_ = _locked(session, round_id, version, RoundStatus.FINALISED)
     result = rules.read_result(official(revisions(session, round_.id)).result)
-    tied = result.tied
+    tied = result.tied if result is not None else []
     if not tied:
         raise DomainError(_l("No tie needs a runoff in this round."))
     if session.exec(select(BallotRound).where(BallotRound.runoff_of_id == round_.id)).first() is not None:

@@ -126,8 +126,9 @@ def _load(session: Session, cluster_year: ClusterYear, board_ids: Iterable[int])
         .order_by(BallotRound.id, BallotRevision.revision)).all()
     official = {round_id: (award_type_id, result) for round_id, award_type_id, result in finalised}  # the latest
     for award_type_id, result in official.values():
-        if result:
-            loaded.elected.setdefault(award_type_id, set()).update(rounds.read_result(result).elected)
+        read = rounds.read_result(result)
+        if read is not None:  # a stored result that cannot be read elects nobody here (verify names it)
+            loaded.elected.setdefault(award_type_id, set()).update(read.elected)
     return loaded
 
 

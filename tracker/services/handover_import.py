@@ -108,7 +108,8 @@ def check(session: Session, document: dict) -> list[Problem]:
     if not isinstance(document, dict) or _depth(document) > MAX_DEPTH:
         return [Problem("$", str(_l("This file nests its records deeper than the format does.")))]
     schema = json.loads(Path(SCHEMA_PATH).read_text(encoding="utf-8"))
-    shape = sorted(jsonschema.Draft202012Validator(schema).iter_errors(document), key=lambda e: e.json_path)
+    shape = sorted(jsonschema.Draft202012Validator(schema, format_checker=FORMATS).iter_errors(document),
+                   key=lambda e: e.json_path)
     if shape:
         return [Problem(e.json_path, str(_shape_message(e))) for e in shape]
     problems: list[Problem] = []
@@ -197,6 +198,19 @@ def _held_elsewhere(session: Session, document: dict) -> list[Problem]:
     return problems
 
 
+FORMATS = jsonschema.FormatChecker(formats=())  # the dates and times the importer reads, checked as it reads them
+
+
+@FORMATS.checks("date", raises=ValueError)
+def _is_date(value) -> bool:
+    return not isinstance(value, str) or date.fromisoformat(value) is not None
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def _is_time(value) -> bool:
+    return not isinstance(value, str) or datetime.fromisoformat(value) is not None
+
+
 def _shape_message(error: jsonschema.ValidationError):
     """What the schema refuses, in the user's language (jsonschema's own messages are English)."""
     kind, expected, found = error.validator, error.validator_value, error.instance
@@ -212,6 +226,8 @@ def _shape_message(error: jsonschema.ValidationError):
         return _l("Not the right kind of value here.")
     if kind == "pattern":
         return _l("Not written as the format asks (dates as 2018-02-26, numbers as 1234.5).")
+    if kind == "format":
+        return _l("Not a date or time that exists (dates as 2018-02-26).")
     if kind in ("minLength", "maxLength", "minimum", "maximum"):
         return _l("Out of bounds (%(bound)s).", bound=expected)
     return _l("Not allowed here.")
@@ -342,6 +358,10 @@ def _check_round(year: int, r: dict, path: str, members: set[str], need) -> None
         if "runoff_of" in e["data"]:
             need(e["data"]["runoff_of"] == r["runoff_of"], f"{path}.events[{m}].data.runoff_of",
                  _l("This runoff names another earlier round than its own."))
+    wrong = ballot_rules.unchecked_finalisation(events)
+    if wrong is not None:
+        need(False, f"{path}.events[{wrong}]", _l("This finalisation does not follow the check of the counts it "
+                                                  "locks."))
     for m, v in enumerate(revisions):
         event = finalised.get(v["revision"])
         if v["finalised_at"] and v["counts"] and v["result"]:

@@ -70,7 +70,11 @@ def verify(session: Session, *, checkpoints: Path | None = None, newer_allowed: 
     problems, flagged = sealed
     for round_ in rounds:
         # the round's own chain and recounts first (they name a careless edit precisely), then its seals
-        problem = _check_round(round_, by_round[round_.id], finalised.get(round_.id, [])) or flagged.get(round_.id)
+        try:
+            problem = _check_round(round_, by_round[round_.id], finalised.get(round_.id, []))
+        except (ValueError, KeyError, TypeError, AttributeError):  # stored text that is not what the tracker writes
+            problem = Problem(round_.id, 0, _l("its stored counts, result or events cannot be read"))
+        problem = problem or flagged.get(round_.id)
         if problem is not None:
             problems.append(problem)
     problems += [p for round_id, p in flagged.items() if round_id not in {r.id for r in rounds}]
@@ -180,20 +184,13 @@ def _check_round(round_: BallotRound, events: list[BallotEvent], finalised: list
     broken = first_break(links, round_.chain_head)
     if broken is not None:
         return Problem(round_.id, broken.seq, CHAIN_PROBLEMS[broken.problem])
-    stamps, typed, checked = {}, {}, set()
-    for event in events:
-        payload = json.loads(event.payload)
-        if payload["kind"] in ("entered", "amended"):
-            typed[payload["revision"]] = payload["data"].get("counts")  # the latest entry of each revision
-            checked.discard(payload["revision"])
-        elif payload["kind"] == "checked":
-            checked.add(payload["revision"])
-        elif payload["kind"] == "finalised":
-            stamps[payload["revision"]] = (event.seq, payload["data"])
-            if payload["revision"] not in checked or canonical(typed.get(payload["revision"])) != canonical(
-                    payload["data"].get("counts")):
-                return Problem(round_.id, event.seq, _l("revision %(r)d was finalised with counts other than those "
-                                                         "entered and checked", r=payload["revision"]))
+    payloads = [json.loads(event.payload) for event in events]
+    wrong = rules.unchecked_finalisation(payloads)
+    if wrong is not None:
+        return Problem(round_.id, events[wrong].seq, _l("revision %(r)d was finalised with counts other than those "
+                                                        "entered and checked", r=payloads[wrong]["revision"]))
+    stamps = {payload["revision"]: (event.seq, payload["data"]) for event, payload in zip(events, payloads, strict=True)
+              if payload["kind"] == "finalised"}
     done = {revision.revision for revision in finalised}
     for number, (seq, _data) in stamps.items():
         if number not in done:

@@ -75,9 +75,10 @@ def _elected(session: Session, round_: BallotRound) -> list[tuple[BallotRound, S
     elected = []
     for row in finalised:
         official = ballots.official(ballots.revisions(session, row.id))
-        if official is None or not official.result:
+        result = read_result(official.result) if official is not None else None
+        if result is None:  # none, or one that cannot be read (verify names it)
             continue
-        elected.extend((row, outcome) for outcome in read_result(official.result).elected_outcomes())
+        elected.extend((row, outcome) for outcome in result.elected_outcomes())
     return elected
 
 
