@@ -1,5 +1,5 @@
 """The hand-over import fuzzed at size (tests/services/test_handover_fuzz.py runs a few in every `make test`):
-2,000 mutations of a real export and 300 documents generated from the format's JSON Schema, each refused with
+2,000 mutations of a real export and 150 documents generated from the format's JSON Schema, each refused with
 its paths or imported with a ledger that verifies; none may crash."""
 import json
 
@@ -21,7 +21,7 @@ def test_two_thousand_mutations_of_a_real_export(south_east_package, other_datab
     assert tried == 2000
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(document=from_schema(SCHEMA))
-def test_three_hundred_documents_from_the_schema(db, other_database, tmp_path, document):
+def test_documents_from_the_schema_at_size(db, other_database, tmp_path, document):
     accepted_and_sound(other_database, document, tmp_path / "checkpoints.txt")

@@ -283,6 +283,8 @@ def _check_year(y: dict, path: str, board, code, need) -> None:
         need(name is None or name in members, where, _l("“%(name)s” is not a member of this year.", name=name))
 
     member(y["host"], f"{path}.host")
+    if y["pledge"]:
+        member(y["pledge"]["host"], f"{path}.pledge.host")
     for section, key in (("indicators", "targets"), ("criteria", "scores")):
         for n, item in enumerate(y[section]):
             for m, line in enumerate(item[key]):
@@ -428,6 +430,14 @@ def import_cluster(*, session: Session, document: dict) -> Report:
     problems = check(session, document)
     if problems:
         raise Refused(problems)
+    try:
+        return _write(session, document)
+    except (KeyError, TypeError, ValueError, IndexError) as error:  # a case the check missed: still refused whole
+        raise Refused([Problem("$", str(_l("This file could not be read whole (%(what)s); nothing was imported.",
+                                            what=type(error).__name__)))]) from error
+
+
+def _write(session: Session, document: dict) -> Report:
     seals.seal_legacy(session)  # an older database's events are sealed before the file's are added after them
     writer = _Writer(session)
     writer.authorities(document["authorities"])
