@@ -1,7 +1,7 @@
 """A cluster-year's forms: its members and roles, and its voting rule."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField
+from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from tracker import labels
@@ -18,6 +18,9 @@ def roster_form(boards, data=None) -> FlaskForm:
         conference_place = Text(_l("Place of the year-end review"), [at_most(300)])
         note = LongText(_l("Note"), [at_most(2000)])
         version = Version()
+        # The values as the form was opened (JSON), so a stale save keeps what others changed meanwhile in the
+        # fields this user did not touch (views/years.py `_merge`).
+        loaded = HiddenField()
 
     for board in boards:
         setattr(RosterForm, f"member_{board.id}", BooleanField(board.short_name))

@@ -1,4 +1,7 @@
 """Cluster-years: the members of a cluster in one year, their roles, and the year-end review."""
+import json
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +16,7 @@ from tracker.rules.membership import Row, exists_in
 from tracker.rules.text import vi_sorted
 from tracker.rules.voting import RuleValues, show_fraction
 from tracker.services import catalog, decisions, meetings, voting, years
-from tracker.views._forms import conflict_message, describe, run_edit, show_errors, write
+from tracker.views._forms import describe, run_edit, show_errors, write
 from tracker.views._rights import may_edit_cluster
 
 bp = Blueprint("years", __name__, url_prefix="/clusters/<int:cluster_id>/years")
@@ -85,6 +88,7 @@ def edit(cluster_id: int, year: int):
     for board_id, role in proposal.rows.items():
         data[f"member_{board_id}"] = True
         data[f"role_{board_id}"] = role
+    data["loaded"] = json.dumps(_roster_values(db, cluster_year), sort_keys=True)
     if proposal.copied_from is not None and proposal.suggested_head is not None:
         data[f"role_{proposal.suggested_head}"] = MemberRole.HEAD
     # On POST only what the browser sent counts; the proposal just fills the blank form.
@@ -99,7 +103,7 @@ def edit(cluster_id: int, year: int):
 
         def compare(stale):
             form.version.data = stale.current.version
-            return _roster_conflict(db, stale.current, rows, {b.id: b for b in all_boards})
+            return _merge(db, form, stale.current, boards, {b.id: b for b in all_boards})
 
         done = write(lambda: years.save_roster(session=db, cluster_id=cluster_id, year=year, user=current_user,
                                                version=form.version.data, data=roster), on_stale=compare)
@@ -109,27 +113,84 @@ def edit(cluster_id: int, year: int):
         if done.refused is not None:
             show_errors(form, done.refused)
         conflict = done.compared
-    status = 409 if conflict else 422 if (form.errors or getattr(form, "form_errors", None)) else 200
+    status = 409 if conflict is not None else 422 if (form.errors or getattr(form, "form_errors", None)) else 200
     recorded = sorted(db.exec(select(ClusterYear.year).where(ClusterYear.cluster_id == cluster_id)).all())
     return render_template(
         "years/edit.html", cluster=cluster, year=year, cluster_year=cluster_year, form=form,
         groups=groups, opened={name: any(form[f"member_{b.id}"].errors or form[f"member_{b.id}"].data for b in rows)
                                for name, rows in groups.items()},
         proposal=proposal, by_id={b.id: b for b in all_boards}, recorded=[y for y in recorded if y != year],
-        conflict=conflict, conflict_message=conflict_message() if conflict else None), status
+        conflict=conflict, conflict_message=merged_message() if conflict is not None else None), status
 
 
-def _roster_conflict(db, current: ClusterYear, rows: list[Row], boards: dict[int, Board]):
-    """The stored roster beside the one the user sent, line by line where they differ."""
-    labels = {"member": _("Member"), "head": _("Head"), "deputy": _("Deputy"), None: "—"}
-    stored = {m.board_id: m.role for m in years.memberships(db, current.id)}
-    sent = {row.board: row.role for row in rows if row.member}
+SIMPLE = ("host_board_id", "conference_date", "conference_place", "note")
+
+
+def merged_message() -> str:
+    return _("Someone else saved these members after you opened the form; nothing of yours is saved yet. What "
+             "they changed where you changed nothing is now in the form; where you both changed the same thing, "
+             "both are listed below and the form keeps yours. Check the form and save.")
+
+
+def _roster_values(db, cluster_year) -> dict:
+    """A cluster-year's roster form values as stored (JSON-ready): host, date, place, note, each board's role."""
+    if cluster_year is None:
+        return {"host_board_id": None, "conference_date": None, "conference_place": "", "note": "", "members": {}}
+    return {"host_board_id": cluster_year.host_board_id,
+            "conference_date": cluster_year.conference_date.isoformat() if cluster_year.conference_date else None,
+            "conference_place": cluster_year.conference_place or "", "note": cluster_year.note or "",
+            "members": {str(m.board_id): m.role for m in years.memberships(db, cluster_year.id)}}
+
+
+def _merge(db, form, current, boards, by_id) -> list[tuple[str, str, str]]:
+    """A stale save of the roster, merged three ways: a field this user left as she loaded it takes what the other
+    person saved; a field she changed keeps her value; where both changed it differently, both are listed. The
+    form is refilled with the merge (and the stored values as its new base), so saving it again never reverts the
+    other person's change."""
+    stored = _roster_values(db, current)
+    try:
+        loaded = json.loads(form.loaded.data or "")
+        loaded = loaded if isinstance(loaded, dict) else None
+    except ValueError:
+        loaded = None
+    loaded = loaded or {}
+    sent = {"host_board_id": form.host_board_id.data,
+            "conference_date": form.conference_date.data.isoformat() if form.conference_date.data else None,
+            "conference_place": form.conference_place.data or "", "note": form.note.data or "",
+            "members": {str(b.id): form[f"role_{b.id}"].data for b in boards if form[f"member_{b.id}"].data}}
     lines = []
-    for board_id in sorted(set(stored) | set(sent), key=lambda b: boards[b].short_name):
-        if stored.get(board_id) != sent.get(board_id):
-            lines.append((boards[board_id].short_name, labels[stored.get(board_id)], labels[sent.get(board_id)]))
-    host = boards.get(current.host_board_id)
-    lines.append((_("Host of the year-end review"), describe(host.short_name if host else None), "…"))
+    roles = {"member": _("Member"), "head": _("Head"), "deputy": _("Deputy")}
+    have_base = bool(loaded)
+
+    def pick(name, theirs, mine, base, shown):
+        if have_base and mine == base:
+            return theirs  # not changed here: the other person's value stands
+        if theirs != mine and (not have_base or theirs != base):  # both changed it: both are shown
+            lines.append((shown, describe(show(name, theirs), roles), describe(show(name, mine), roles)))
+        return mine
+
+    def show(name, value):
+        if name == "host_board_id":
+            return by_id[value].short_name if value in by_id else None
+        return value
+
+    merged = {name: pick(name, stored[name], sent[name], loaded.get(name), form[name].label.text) for name in SIMPLE}
+    old_members = loaded.get("members", {}) if isinstance(loaded.get("members"), dict) else {}
+    members = {}
+    for board in boards:
+        key = str(board.id)
+        role = pick("members", stored["members"].get(key), sent["members"].get(key), old_members.get(key),
+                    board.short_name)
+        if role is not None:
+            members[key] = role
+    for name in SIMPLE:
+        form[name].data, form[name].raw_data = (merged[name] if name != "conference_date" or not merged[name]
+                                                else date.fromisoformat(merged[name])), None
+    for board in boards:
+        key = str(board.id)
+        form[f"member_{board.id}"].data, form[f"member_{board.id}"].raw_data = key in members, None
+        form[f"role_{board.id}"].data = members.get(key, "member")
+    form.loaded.data = json.dumps(stored, sort_keys=True)
     return lines
 
 
