@@ -43,13 +43,19 @@ def two_tabs(app, client, login, south_east):
         form_values(client.get(url).get_data(as_text=True))
 
 
-def test_a_stale_save_keeps_the_other_tabs_change_and_names_no_wrong_field(app, client, login, south_east):
-    cluster, url, tab_a, tab_b = two_tabs(app, client, login, south_east)
-    assert client.post(url, data={**tab_a, "conference_place": "Hội trường Tây Ninh"}).status_code == 302
-    response = client.post(url, data={**tab_b, "note": "Đã họp trù bị"})
+def stale(client, url, tab_a: dict, tab_b: dict) -> tuple[str, str]:
+    """Tab A saves its change, then tab B (opened before) saves its own: B's page and its conflict box."""
+    assert client.post(url, data=tab_a).status_code == 302
+    response = client.post(url, data=tab_b)
     assert response.status_code == 409
     page = response.get_data(as_text=True)
-    panel = page.split('id="conflict"')[1].split("</table>")[0]
+    return page, page.split('id="conflict"')[1].split("</table>")[0]
+
+
+def test_a_stale_save_keeps_the_other_tabs_change_and_names_no_wrong_field(app, client, login, south_east):
+    cluster, url, tab_a, tab_b = two_tabs(app, client, login, south_east)
+    page, panel = stale(client, url, {**tab_a, "conference_place": "Hội trường Tây Ninh"},
+                        {**tab_b, "note": "Đã họp trù bị"})
     assert "Đơn vị đăng cai" not in panel and "…" not in panel  # nothing both changed
     again = form_values(page)
     assert again["conference_place"] == "Hội trường Tây Ninh" and again["note"] == "Đã họp trù bị"
@@ -60,11 +66,8 @@ def test_a_stale_save_keeps_the_other_tabs_change_and_names_no_wrong_field(app, 
 
 def test_when_both_change_the_same_field_both_are_shown_and_hers_is_kept(app, client, login, south_east):
     cluster, url, tab_a, tab_b = two_tabs(app, client, login, south_east)
-    assert client.post(url, data={**tab_a, "conference_place": "Tây Ninh"}).status_code == 302
-    response = client.post(url, data={**tab_b, "conference_place": "Bình Dương"})
-    assert response.status_code == 409
-    page = response.get_data(as_text=True)
-    panel = page.split('id="conflict"')[1].split("</table>")[0]
+    page, panel = stale(client, url, {**tab_a, "conference_place": "Tây Ninh"},
+                        {**tab_b, "conference_place": "Bình Dương"})
     assert "Tây Ninh" in panel and "Bình Dương" in panel and "Địa điểm" in panel
     assert form_values(page)["conference_place"] == "Bình Dương"
 
