@@ -171,11 +171,6 @@ def _head(session: Session) -> tuple[int, str]:
     return (last.position, last.mac) if last is not None else (0, GENESIS)
 
 
-def seal_of(session: Session, event_id: int) -> LedgerSeal | None:
-    """The seal of an event."""
-    return session.exec(select(LedgerSeal).where(LedgerSeal.event_id == event_id)).first()
-
-
 def finalisation_seal(session: Session, round_id: int) -> LedgerSeal | None:
     """The seal of the round's latest finalisation (one query)."""
     return session.exec(select(LedgerSeal).join(BallotEvent, BallotEvent.id == LedgerSeal.event_id)
