@@ -159,7 +159,7 @@ def _merge(db, form, current, boards, by_id) -> list[tuple[str, str, str]]:
             "conference_place": form.conference_place.data or "", "note": form.note.data or "",
             "members": {str(b.id): form[f"role_{b.id}"].data for b in boards if form[f"member_{b.id}"].data}}
     lines = []
-    roles = {"member": _("Member"), "head": _("Head"), "deputy": _("Deputy")}
+    roles = labels.MEMBER_ROLE
     have_base = bool(loaded)
 
     def pick(name, theirs, mine, base, shown):
