@@ -3,8 +3,7 @@ the note; B is told someone saved meanwhile, finds A's place already in her form
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from tests.support.accounts import PASSWORD
-from tests.support.browser import shoot
+from tests.support.browser import second_secretary, shoot
 from tracker.models import ClusterYear
 
 
@@ -15,12 +14,7 @@ def test_two_tabs_on_the_members_form_keep_both_changes(db, new_context, live_se
     make_user("thuky", "secretary", clusters=[cluster])
     tabs = []
     for _ in range(2):
-        page = new_context().new_page()
-        page.goto(f"{live_server}/auth/login")
-        page.locator("#username").fill("thuky")
-        page.locator("#password").fill(PASSWORD)
-        page.locator("form:has(#password) button[type=submit]").click()
-        page.wait_for_url(lambda url: "/auth/login" not in url)
+        page = second_secretary(new_context, live_server, "thuky")
         page.goto(f"{live_server}/clusters/{cluster.id}/years/2021/edit")
         tabs.append(page)
     a, b = tabs

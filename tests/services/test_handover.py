@@ -7,11 +7,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from tracker.db import make_engine
 from tracker.models import Authority, AwardType, BallotEvent, BallotRound, Board, Cluster, ClusterYear
-from tracker.ops import demo, migrate
+from tracker.ops import demo
 from tracker.services import decisions, handover, handover_import, ledger, proposals
 
 SCHEMA = json.loads(Path(handover_import.SCHEMA_PATH).read_text(encoding="utf-8"))
@@ -52,13 +51,9 @@ def packages(db):
 
 
 @pytest.fixture
-def empty(tmp_path):
-    """A second, empty tracker database (its own migrated SQLite file)."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'other.sqlite3'}")
-    migrate.upgrade(engine)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
+def empty(other_database):
+    """A second, empty tracker database (tests/support/handover_fuzz.py)."""
+    return other_database
 
 
 def test_the_demo_exports_to_the_documented_format_without_database_ids(packages):

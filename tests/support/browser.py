@@ -22,10 +22,11 @@ def fill_counts(page, boards, votes):
         field.fill(str(votes.get(name, 0)))
 
 
-def second_secretary(new_context, live_server):
+def second_secretary(new_context, live_server, username: str = "thuky2"):
+    """A browser of its own, signed in as `username`."""
     page = new_context().new_page()
     page.goto(f"{live_server}/auth/login")
-    page.locator("#username").fill("thuky2")
+    page.locator("#username").fill(username)
     page.locator("#password").fill(PASSWORD)
     page.locator("form:has(#password) button[type=submit]").click()
     page.wait_for_url(lambda url: "/auth/login" not in url)

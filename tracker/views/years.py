@@ -13,6 +13,7 @@ from tracker.db import get_session
 from tracker.forms.years import roster_form, rule_form
 from tracker.models import AwardType, BallotRound, Board, Cluster, ClusterYear, MemberRole
 from tracker.rules.membership import Row, exists_in
+from tracker.rules.merge import three_way
 from tracker.rules.text import vi_sorted
 from tracker.rules.voting import RuleValues, show_fraction
 from tracker.services import catalog, decisions, meetings, voting, years
@@ -163,11 +164,10 @@ def _merge(db, form, current, boards, by_id) -> list[tuple[str, str, str]]:
     have_base = bool(loaded)
 
     def pick(name, theirs, mine, base, shown):
-        if have_base and mine == base:
-            return theirs  # not changed here: the other person's value stands
-        if theirs != mine and (not have_base or theirs != base):  # both changed it: both are shown
+        merged = three_way(theirs, mine, base, have_base=have_base)
+        if merged.conflict:
             lines.append((shown, describe(show(name, theirs), roles), describe(show(name, mine), roles)))
-        return mine
+        return merged.value
 
     def show(name, value):
         if name == "host_board_id":
